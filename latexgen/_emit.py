@@ -51,8 +51,9 @@ def _node(node: Node) -> str:
     kids = node.children
     above, below = kids.get(Relation.ABOVE, ()), kids.get(Relation.BELOW, ())
     if node.label == "-" and above and below:
-        return r"\frac" + _group(above) + _group(below)
-    if node.label == r"\sqrt":
+        text = r"\frac" + _group(above) + _group(below)
+        above = below = ()
+    elif node.label == r"\sqrt":
         index = "[" + _row(above) + "]" if above else ""
         text = r"\sqrt" + index + _group(kids.get(Relation.INSIDE, ()))
         above = ()

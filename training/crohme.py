@@ -105,7 +105,7 @@ def parse_inkml(data: bytes, name: str = "") -> InkExpression:
     math = root.find(f"{INK}annotationXML/{MATHML}math")
     tree = None
     if math is not None:
-        labels = {s.href: s.label for s in symbols if s.href}
+        labels = {s.href: (s.label, i) for i, s in enumerate(symbols) if s.href}
         try:
             tree = Tree(_row(list(math), labels))
         except (ValueError, IndexError) as err:
@@ -118,7 +118,7 @@ def _clean_label(label: str) -> str:
     return {"<": r"\lt", ">": r"\gt", "&lt;": r"\lt", "&gt;": r"\gt"}.get(label, label)
 
 
-def _row(elements: list[ET.Element], labels: dict[str, str]) -> tuple[Node, ...]:
+def _row(elements: list[ET.Element], labels: dict[str, tuple[str, int]]) -> tuple[Node, ...]:
     """Convert a list of MathML elements into one baseline row of nodes."""
     nodes: list[Node] = []
     for element in elements:
@@ -135,18 +135,20 @@ def _attach(row: tuple[Node, ...], **children: tuple[Node, ...]) -> tuple[Node, 
     for name, child in children.items():
         if child:
             merged[Relation[name.upper()]] = child
-    return row[:-1] + (Node(last.label, merged),)
+    return row[:-1] + (Node(last.label, merged, last.symbol),)
 
 
-def _convert(element: ET.Element, labels: dict[str, str]) -> tuple[Node, ...]:
+def _convert(element: ET.Element, labels: dict[str, tuple[str, int]]) -> tuple[Node, ...]:
+    """One MathML element as a row of nodes; ``labels`` maps MathML ids to (label, symbol index)."""
     tag = element.tag.replace(MATHML, "")
     kids = list(element)
+    symbol = labels.get(element.get(XML_ID), (None, None))[1]
     if tag in ("mrow", "mstyle", "math", "mfenced"):
         return _row(kids, labels)
     if tag in ("mi", "mn", "mo", "mtext"):
         href = element.get(XML_ID)
         if href in labels:
-            return (Node(labels[href]),)
+            return (Node(labels[href][0], symbol=labels[href][1]),)
         text = (element.text or "").strip()
         if text in _FUNCTIONS:
             return (Node("\\" + text),)
@@ -171,12 +173,12 @@ def _convert(element: ET.Element, labels: dict[str, str]) -> tuple[Node, ...]:
                        above=_convert(kids[2], labels))
     if tag == "mfrac":
         return (Node("-", {Relation.ABOVE: _convert(kids[0], labels),
-                           Relation.BELOW: _convert(kids[1], labels)}),)
+                           Relation.BELOW: _convert(kids[1], labels)}, symbol),)
     if tag == "msqrt":
-        return (Node(r"\sqrt", {Relation.INSIDE: _row(kids, labels)}),)
+        return (Node(r"\sqrt", {Relation.INSIDE: _row(kids, labels)}, symbol),)
     if tag == "mroot":
         return (Node(r"\sqrt", {Relation.INSIDE: _convert(kids[0], labels),
-                                Relation.ABOVE: _convert(kids[1], labels)}),)
+                                Relation.ABOVE: _convert(kids[1], labels)}, symbol),)
     raise ValueError(f"unknown MathML element <{tag}>")
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from symbolrec import BBox
 from training.crohme import InkExpression
 
 
@@ -114,3 +115,15 @@ def render(expr: InkExpression, pen: Pen = Pen(), rng: np.random.Generator | Non
                 cv2.circle(canvas, tuple(polylines[i][0, 0]), (pen.width // 2 + 1) << shift, 255, -1, cv2.LINE_8, shift)
         masks.append(canvas > 0)
     return Rendering(image, tuple(masks))
+
+
+def stroke_boxes(expr: InkExpression, pen: Pen = Pen(), rng: np.random.Generator | None = None) -> list:
+    """Each symbol's box in pixels as :func:`render` would draw it, without drawing (fast)."""
+    strokes = _transform(expr, pen, rng)
+    half = pen.width / 2
+    boxes = []
+    for symbol in expr.symbols:
+        points = np.concatenate([strokes[i] for i in symbol.strokes])
+        (x0, y0), (x1, y1) = points.min(axis=0) - half, points.max(axis=0) + half
+        boxes.append(BBox(int(x0), int(y0), max(1, int(np.ceil(x1 - x0))), max(1, int(np.ceil(y1 - y0)))))
+    return boxes

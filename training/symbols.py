@@ -92,3 +92,25 @@ def build(data_dir: Path, split: str, *, renders: int, seed: int, workers: int =
                 geometry.append(g)
                 labels.append(label)
     return SymbolSet(np.stack(patches), np.stack(geometry), np.array(labels))
+
+
+def multipart_labels(data_dir: Path, split: str, *, min_share: float = 0.1,
+                     limit: int | None = None) -> list[str]:
+    """Labels drawn in several separate pieces in at least ``min_share`` of their instances.
+
+    Rendered with the standard pen; these are the labels the segmenter may build by grouping.
+    """
+    import cv2
+
+    pieces, totals = {}, {}
+    for expr in tqdm(list(read_split(data_dir, split, limit=limit)), desc="multi-part symbols", unit="expr"):
+        try:
+            rendering = render(expr, Pen())
+            ink = binarize(rendering.image, min_area=1)
+        except (ValueError, HandmathError):
+            continue
+        for symbol, mask in zip(expr.symbols, rendering.symbol_masks):
+            count = cv2.connectedComponents((ink & mask).astype(np.uint8), connectivity=8)[0] - 1
+            totals[symbol.label] = totals.get(symbol.label, 0) + 1
+            pieces[symbol.label] = pieces.get(symbol.label, 0) + (count > 1)
+    return sorted(label for label, total in totals.items() if pieces[label] / total >= min_share)

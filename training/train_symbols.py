@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from training import crohme
-from training.symbols import SymbolSet, build
+from training.symbols import SymbolSet, build, multipart_labels
 
 MODELS = Path(__file__).resolve().parent.parent / "symbolrec" / "models"
 
@@ -132,7 +132,8 @@ def main(argv=None) -> int:
     _, accuracy = model.evaluate(inputs(valid), y_valid, verbose=0)
     args.out.mkdir(parents=True, exist_ok=True)
     export_tflite(model, args.out / "symbols.tflite")
-    meta = {"labels": labels, "patch": 32, "valid_2013_accuracy": round(float(accuracy), 4),
+    multipart = multipart_labels(args.data, "train_2014", limit=args.limit)
+    meta = {"labels": labels, "multipart": multipart, "patch": 32, "valid_2013_accuracy": round(float(accuracy), 4),
             "training_symbols": int(len(y_train)), "epochs": len(history.history["loss"]),
             "seed": args.seed, "renders": args.renders, "wall_seconds": round(time.time() - started)}
     (args.out / "symbols.json").write_text(json.dumps(meta, indent=1) + "\n")

@@ -1,0 +1,133 @@
+"""The ``handmath`` command: convert images to LaTeX, evaluate on CROHME, benchmark the speed."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from tqdm import tqdm
+
+from symbolrec import HandmathError
+
+log = logging.getLogger("handmath")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="handmath", description="Read handwritten mathematics from images.")
+    parser.add_argument("--traceback", action="store_true", help="show the full traceback on errors")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    convert = commands.add_parser("convert", help="print the LaTeX of each image")
+    convert.add_argument("images", nargs="+", type=Path)
+    convert.add_argument("--format", choices=("latex", "json", "jsonl"), default="latex")
+
+    evaluate = commands.add_parser("evaluate", help="score the recogniser on a rendered CROHME split")
+    evaluate.add_argument("--split", default="valid_2013", choices=("train_2014", "valid_2013", "test_2014"))
+    evaluate.add_argument("--data", type=Path, default=None, help="folder of the CROHME archives")
+    evaluate.add_argument("--limit", type=int, default=None, help="first N expressions only")
+    evaluate.add_argument("--report", type=Path, default=None, help="JSON report (default: reports/SPLIT.json)")
+
+    bench = commands.add_parser("benchmark", help="median recognition time per expression, model loaded")
+    bench.add_argument("--split", default="valid_2013", choices=("train_2014", "valid_2013", "test_2014"))
+    bench.add_argument("--data", type=Path, default=None)
+    bench.add_argument("--limit", type=int, default=200)
+    bench.add_argument("--repeat", type=int, default=3)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="handmath: %(message)s")
+    try:
+        return {"convert": convert, "evaluate": evaluate, "benchmark": benchmark}[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+    except (HandmathError, OSError, ValueError) as err:
+        if args.traceback:
+            raise
+        print(f"handmath: error: {err}", file=sys.stderr)
+        return 1
+
+
+def convert(args) -> int:
+    from handmath.recognize import Recognizer
+
+    recognizer = Recognizer()
+    status = 0
+    many = len(args.images) > 1
+    for path in tqdm(args.images, desc="images", unit="img", disable=not many, file=sys.stderr):
+        started = time.perf_counter()
+        try:
+            result = recognizer.recognize(path)
+        except HandmathError as err:
+            status = 1
+            if args.format == "jsonl":
+                print(json.dumps({"image": str(path), "error": str(err)}), flush=True)
+            else:
+                tqdm.write(f"handmath: {path}: {err}", file=sys.stderr)
+            continue
+        seconds = round(time.perf_counter() - started, 4)
+        if args.format == "latex":
+            print(result.latex, flush=True)
+        elif args.format == "jsonl":
+            print(json.dumps({"image": str(path), "latex": result.latex, "seconds": seconds}), flush=True)
+        else:
+            print(json.dumps({"image": str(path), **result.to_dict()}, ensure_ascii=False, indent=1), flush=True)
+    return status
+
+
+def _data_dir(args) -> Path:
+    from training.crohme import default_data_dir
+
+    return args.data or default_data_dir()
+
+
+def evaluate(args) -> int:
+    from handmath.evaluate import evaluate as run
+    from handmath.recognize import Recognizer
+
+    report = run(Recognizer(), _data_dir(args), args.split, limit=args.limit)
+    summary = report.summary()
+    path = args.report or Path("reports") / f"{args.split}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    details = [o.__dict__ | {"token_errors": o.token_errors} for o in report.outcomes]
+    path.write_text(json.dumps({"summary": summary, "expressions": details}, indent=1) + "\n")
+    width = max(map(len, summary))
+    for key, value in summary.items():
+        shown = f"{value:.4f}" if isinstance(value, float) else value
+        print(f"{key:<{width}}  {shown}")
+    print(f"{'report':<{width}}  {path}")
+    return 0
+
+
+def benchmark(args) -> int:
+    from handmath.recognize import Recognizer
+    from training.crohme import read_split
+    from training.render import Pen, render
+
+    recognizer = Recognizer(threads=1)
+    images = [render(e, Pen()).image for e in read_split(_data_dir(args), args.split, limit=args.limit)]
+    recognizer.recognize(images[0])  # warm up
+    times = []
+    for image in tqdm(images * args.repeat, desc="benchmark", unit="expr", file=sys.stderr):
+        started = time.perf_counter()
+        try:
+            recognizer.recognize(image)
+        except HandmathError:
+            continue
+        times.append(time.perf_counter() - started)
+    times.sort()
+    print(f"expressions      {len(images)} x {args.repeat} ({args.split}, standard pen, 1 thread)")
+    print(f"median_ms        {1000 * statistics.median(times):.1f}")
+    print(f"p90_ms           {1000 * times[int(0.9 * (len(times) - 1))]:.1f}")
+    print(f"mean_ms          {1000 * statistics.fmean(times):.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,130 @@
+"""Measure the recogniser on a rendered CROHME split, the way the competition scores systems.
+
+Every expression is drawn with the standard pen, recognised, and compared with the ground truth
+written by the same LaTeX generator from the file's MathML, so only structure and symbols count.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from handmath.recognize import Recognizer
+from latexgen import latex_tokens, to_latex
+from layout import parse
+from symbolrec import HandmathError, Symbol, features
+from symbolrec.preprocess import binarize
+from training.crohme import InkExpression, read_split
+from training.render import Pen, render
+from training.symbols import ink_box
+
+MATCH = 0.9   # a symbol is segmented right when it and the ground truth share 90 % of each one's ink
+
+
+@dataclass
+class Outcome:
+    """One expression's result."""
+
+    name: str
+    truth: str
+    latex: str | None
+    seconds: float
+    symbols: int = 0
+    segmented: int = 0
+    classified: int = 0
+    structure_alone: bool = False
+    error: str | None = None
+
+    @property
+    def token_errors(self) -> int:
+        return edit_distance(latex_tokens(self.truth), latex_tokens(self.latex or ""))
+
+
+@dataclass
+class Report:
+    split: str
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        done = self.outcomes
+        n = len(done) or 1
+        errors = [o.token_errors for o in done]
+        total = sum(o.symbols for o in done) or 1
+        return {
+            "split": self.split, "expressions": len(done),
+            "expression_rate": sum(e == 0 for e in errors) / n,
+            "within_1_error": sum(e <= 1 for e in errors) / n,
+            "within_2_errors": sum(e <= 2 for e in errors) / n,
+            "symbol_segmentation_rate": sum(o.segmented for o in done) / total,
+            "symbol_classification_rate": sum(o.classified for o in done) / max(sum(o.segmented for o in done), 1),
+            "symbol_seg_and_class_rate": sum(o.classified for o in done) / total,
+            "structure_rate_ground_truth_symbols": sum(o.structure_alone for o in done) / n,
+            "median_seconds": statistics.median(o.seconds for o in done) if done else 0.0,
+            "failures": sum(o.error is not None for o in done),
+        }
+
+
+def edit_distance(a: list[str], b: list[str]) -> int:
+    """Levenshtein distance between token lists."""
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (x != y))
+    return row[-1]
+
+
+def _truth_symbols(expr: InkExpression, ink: np.ndarray, masks) -> list[tuple[str, np.ndarray]]:
+    return [(s.label, ink & m) for s, m in zip(expr.symbols, masks) if (ink & m).any()]
+
+
+def _score_symbols(truth: list[tuple[str, np.ndarray]], found: tuple[Symbol, ...]) -> tuple[int, int]:
+    """How many ground-truth symbols were segmented exactly, and how many of those labelled right."""
+    segmented = classified = 0
+    for label, own in truth:
+        size = own.sum()
+        for symbol in found:
+            part = own[symbol.bbox.slice()] & symbol.mask
+            shared = part.sum()
+            if shared >= MATCH * size and shared >= MATCH * symbol.mask.sum():
+                segmented += 1
+                classified += symbol.label == label
+                break
+    return segmented, classified
+
+
+def _structure_alone(expr: InkExpression, truth: list[tuple[str, np.ndarray]], want: str) -> bool:
+    """Does the parser alone, given the true symbols and labels, write the right LaTeX?"""
+    symbols = [Symbol(ink_box(own), label, 1.0) for label, own in truth]
+    if not symbols:
+        return False
+    reference = features.reference_height([s.bbox for s in symbols])
+    return to_latex(parse(symbols, reference).tree) == want
+
+
+def evaluate(recognizer: Recognizer, data_dir: Path, split: str, *, limit: int | None = None,
+             progress: bool = True) -> Report:
+    """Render, recognise and score every expression of ``split`` (those with a MathML truth)."""
+    report = Report(split)
+    expressions = [e for e in read_split(data_dir, split, limit=limit) if e.tree is not None]
+    for expr in tqdm(expressions, desc=f"evaluate {split}", unit="expr", disable=not progress):
+        truth = to_latex(expr.tree)
+        rendering = render(expr, Pen())
+        gt = _truth_symbols(expr, binarize(rendering.image, min_area=1), rendering.symbol_masks)
+        started = time.perf_counter()
+        try:
+            result = recognizer.recognize(rendering.image)
+        except HandmathError as err:
+            report.outcomes.append(Outcome(expr.name, truth, None, time.perf_counter() - started,
+                                           len(gt), error=str(err)))
+            continue
+        seconds = time.perf_counter() - started
+        segmented, classified = _score_symbols(gt, result.symbols)
+        report.outcomes.append(Outcome(expr.name, truth, result.latex, seconds, len(gt), segmented,
+                                       classified, _structure_alone(expr, gt, truth)))
+    return report

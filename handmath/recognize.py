@@ -1,0 +1,128 @@
+"""The recogniser: image → ink → symbols → relation graph → tree → LaTeX, timed stage by stage."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+
+from latexgen import to_latex, token_for
+from layout import Relation, Tree, parse
+from layout.words import join_function_names
+from symbolrec import HandmathError, Symbol, features
+from symbolrec.classify import Classifier, reference_of
+from symbolrec.group import group
+from symbolrec.load import load_image
+from symbolrec.preprocess import binarize
+from symbolrec.segment import segment
+
+MAX_COMPONENTS = 600   # more ink blobs than this is a page of text or noise, not one expression
+
+
+class TooMuchInkError(HandmathError):
+    """The image holds far more ink than one handwritten expression."""
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """What was read: the LaTeX, every symbol with its alternatives, the tree and the timings."""
+
+    latex: str
+    symbols: tuple[Symbol, ...]
+    tree: Tree
+    graph: nx.DiGraph = field(repr=False, compare=False)
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+    image_shape: tuple[int, int] = (0, 0)
+
+    def parent(self, index: int) -> tuple[int, Relation, float] | None:
+        """The symbol ``index`` hangs off in the tree, the relation, and its probability."""
+        for parent, _, data in self.graph.in_edges(index, data=True):
+            return parent, data["relation"], float(data["probability"])
+        return None
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict (see the README for the schema)."""
+        symbols = []
+        for i, s in enumerate(self.symbols):
+            link = self.parent(i)
+            symbols.append({
+                "id": i, "label": s.label, "latex": token_for(s.label), "probability": round(s.confidence, 4),
+                "bbox": {"x": s.bbox.x, "y": s.bbox.y, "w": s.bbox.w, "h": s.bbox.h},
+                "alternatives": [{"label": a, "probability": p} for a, p in s.alternatives],
+                "parent": None if link is None else {"id": link[0], "relation": link[1].value,
+                                                      "probability": round(link[2], 4)},
+            })
+        return {"latex": self.latex, "image": {"height": self.image_shape[0], "width": self.image_shape[1]},
+                "symbols": symbols, "timings": {k: round(v, 5) for k, v in self.timings.items()}}
+
+    def to_json(self, **kwargs) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+
+class Recognizer:
+    """Holds the loaded models; ``recognize`` reads one image. Build once, call many times."""
+
+    def __init__(self, model: Path | str | None = None, *, threads: int = 1, group_threshold: float = 0.5):
+        self.classifier = Classifier(model, threads=threads)
+        self.group_threshold = group_threshold
+
+    def recognize(self, image) -> Recognition:
+        """Read one handwritten expression from ``image`` (path, bytes, PIL image or array).
+
+        Raises
+        ------
+        HandmathError
+            ``ImageError`` for unreadable input, ``NoInkError`` for a blank page,
+            ``TooMuchInkError`` for a page far busier than one expression.
+        """
+        clock = _Clock()
+        grey = load_image(image)
+        clock.lap("load")
+        ink = binarize(grey)
+        clock.lap("binarize")
+        return self.recognize_ink(ink, clock)
+
+    def recognize_ink(self, ink: np.ndarray, clock: "_Clock | None" = None) -> Recognition:
+        """The rest of :meth:`recognize`, from a bool ink mask."""
+        clock = clock or _Clock()
+        components = segment(ink)
+        if len(components) > MAX_COMPONENTS:
+            raise TooMuchInkError(f"{len(components)} separate marks: crop the image to one expression")
+        clock.lap("segment")
+        reference = reference_of(components)
+        components, probabilities = group(components, self.classifier, reference, threshold=self.group_threshold)
+        symbols = [self.classifier.symbol(c, p) for c, p in zip(components, probabilities)]
+        clock.lap("classify")
+        symbols = join_function_names(symbols, reference)
+        result = parse(symbols, features.reference_height([s.bbox for s in symbols]))
+        latex = to_latex(result.tree)
+        clock.lap("layout")
+        return Recognition(latex, tuple(symbols), result.tree, result.graph, clock.laps, ink.shape)
+
+
+class _Clock:
+    def __init__(self):
+        self.laps: dict[str, float] = {}
+        self._last = self._start = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self._last
+        self.laps["total"] = now - self._start
+        self._last = now
+
+
+@lru_cache(maxsize=1)
+def default_recognizer() -> Recognizer:
+    """The recogniser with the shipped model, built on first use (never at import)."""
+    return Recognizer()
+
+
+def recognize(image) -> Recognition:
+    """Read the handwritten expression in ``image`` with the shipped model. See :class:`Recognizer`."""
+    return default_recognizer().recognize(image)

@@ -1,0 +1,174 @@
+"""Symbols → relation graph → expression tree.
+
+Containers claim their contents first, widest first: a fraction bar its rows above and below, a
+root the symbols inside it, a large operator its limits. What is left of each row is read left to
+right, the scorer deciding for each item whether it is right of, above or below the current base.
+Every decision becomes an edge of a networkx graph, with the relation and its probability.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from layout._tree import Node, Relation, Tree
+from layout.scorer import GeometricScorer, Item, Scorer
+from symbolrec import BBox, Symbol
+
+LIMIT_OPERATORS = frozenset({r"\sum", r"\lim", r"\prod", r"\int"})
+NEAR = 1.2  # how far (in reference heights) a row may reach from its container or neighbour
+
+
+class LayoutError(ValueError):
+    """No tree could be built over the symbols."""
+
+
+@dataclass(frozen=True)
+class Parse:
+    """The tree and the graph it was taken from (nodes are symbol indices)."""
+
+    tree: Tree
+    graph: nx.DiGraph
+
+
+@dataclass
+class _Unit:
+    index: int
+    item: Item
+    children: dict
+
+
+def parse(symbols: list[Symbol], reference: float, scorer: Scorer | None = None) -> Parse:
+    """Build the expression tree over ``symbols`` (boxes and labels) and its relation graph.
+
+    Raises
+    ------
+    LayoutError
+        If ``symbols`` is empty.
+    """
+    if not symbols:
+        raise LayoutError("no symbols to lay out")
+    scorer = scorer or GeometricScorer()
+    graph = nx.DiGraph()
+    for i, s in enumerate(symbols):
+        graph.add_node(i, label=s.label, bbox=s.bbox, confidence=s.confidence)
+    row = _Parser(symbols, reference, scorer, graph).row(set(range(len(symbols))))
+    return Parse(Tree(row), graph)
+
+
+class _Parser:
+    def __init__(self, symbols, reference, scorer, graph):
+        self.symbols, self.reference, self.scorer, self.graph = symbols, reference, scorer, graph
+
+    def box(self, i: int) -> BBox:
+        return self.symbols[i].bbox
+
+    # -- containers --------------------------------------------------------------------------
+    def _grow(self, seeds: set[int], pool: set[int], allowed) -> set[int]:
+        """Add to ``seeds`` the symbols of ``pool`` near them (within NEAR reference heights)."""
+        near = NEAR * self.reference
+        found, frontier = set(seeds), list(seeds)
+        while frontier:
+            a = self.box(frontier.pop())
+            for j in list(pool - found):
+                b = self.box(j)
+                gx = max(0, max(a.x, b.x) - min(a.x2, b.x2))
+                gy = max(0, max(a.y, b.y) - min(a.y2, b.y2))
+                if allowed(b) and gx <= 0.6 * near and gy <= 0.5 * near:
+                    found.add(j)
+                    frontier.append(j)
+        return found
+
+    def _above_below(self, i: int, pool: set[int], spread: float) -> tuple[set[int], set[int]]:
+        b = self.box(i)
+        lo, hi = b.x - spread * b.w, b.x2 + spread * b.w
+        near = NEAR * self.reference
+        in_range = [j for j in pool if j != i and lo <= self.box(j).cx <= hi]
+        above = {j for j in in_range if self.box(j).y2 <= b.cy and b.y - self.box(j).y2 <= near}
+        below = {j for j in in_range if self.box(j).y >= b.cy and self.box(j).y - b.y2 <= near}
+        rest = pool - {i}
+        above = self._grow(above, rest, lambda o: o.y2 <= b.cy and o.cx >= lo - b.w and o.cx <= hi + b.w) if above else above
+        below = self._grow(below, rest - above, lambda o: o.y >= b.cy and o.cx >= lo - b.w and o.cx <= hi + b.w) if below else below
+        return above, below
+
+    def _containers(self, pool: set[int]) -> list[tuple[int, dict[Relation, set[int]]]]:
+        """Claim contents for fraction bars, roots and operators with limits, widest first."""
+        claimed: list[tuple[int, dict[Relation, set[int]]]] = []
+        free = set(pool)
+        for i in sorted(pool, key=lambda k: -self.box(k).w):
+            if i not in free:
+                continue
+            s = self.symbols[i]
+            if s.label == "-" and s.bbox.w >= 0.4 * self.reference:
+                above, below = self._above_below(i, free, spread=0.05)
+                if above and below:
+                    claimed.append((i, {Relation.ABOVE: above, Relation.BELOW: below}))
+                    free -= above | below
+            elif s.label == r"\sqrt":
+                b = s.bbox
+                inside = {j for j in free if j != i and b.x + 0.15 * b.w <= self.box(j).cx <= b.x2 + 0.1 * b.h
+                          and b.y <= self.box(j).cy <= b.y2 + 0.1 * b.h}
+                claimed.append((i, {Relation.INSIDE: inside}))
+                free -= inside
+            elif s.label in LIMIT_OPERATORS:
+                above, below = self._above_below(i, free, spread=0.3)
+                if s.label == r"\int":  # integral limits sit at its ends, scripts do the rest
+                    above = {j for j in above if self.box(j).cx <= s.bbox.x2 + 0.3 * s.bbox.w}
+                    below = {j for j in below if self.box(j).cx <= s.bbox.x2 + 0.3 * s.bbox.w}
+                if above or below:
+                    claimed.append((i, {Relation.ABOVE: above, Relation.BELOW: below}))
+                    free -= above | below
+        return claimed
+
+    # -- rows -----------------------------------------------------------------------------------
+    def row(self, pool: set[int]) -> tuple[Node, ...]:
+        if not pool:
+            return ()
+        units, taken = [], set()
+        for i, rows in self._containers(pool):
+            members = set().union(*rows.values())
+            extent = self.box(i)
+            for j in members:
+                extent = extent.union(self.box(j))
+            units.append(_Unit(i, Item(self.symbols[i].label, self.box(i), extent), rows))
+            taken |= members | {i}
+        for i in pool - taken:
+            units.append(_Unit(i, Item(self.symbols[i].label, self.box(i), self.box(i)), {}))
+        units.sort(key=lambda u: (u.item.extent.x, u.item.extent.y))
+        return self._baseline(units)
+
+    def _link(self, parent: int, row: tuple[Node, ...], relation: Relation, probability: float) -> None:
+        if row:
+            self.graph.add_edge(parent, row[0].symbol, relation=relation, probability=probability)
+
+    def _baseline(self, units: list[_Unit]) -> tuple[Node, ...]:
+        nodes: list[Node] = []
+        previous = None
+        while units:
+            base = units.pop(0)
+            scripts: dict[Relation, list[_Unit]] = {Relation.SUP: [], Relation.SUB: []}
+            confidence = {}
+            while units:
+                scores = self.scorer.scores(base.item, units[0].item, self.reference)
+                relation = max(scores, key=scores.get)
+                if relation is Relation.RIGHT:
+                    break
+                scripts[relation].append(units.pop(0))
+                confidence.setdefault(relation, scores[relation])
+            if previous is not None:
+                scores = self.scorer.scores(previous.item, base.item, self.reference)
+                self.graph.add_edge(previous.index, base.index, relation=Relation.RIGHT,
+                                    probability=scores[Relation.RIGHT])
+            children = {}
+            for relation, members in base.children.items():
+                children[relation] = self.row(members)
+                self._link(base.index, children[relation], relation, 1.0)
+            for relation, members in scripts.items():
+                if members:
+                    children[relation] = self._baseline(sorted(members, key=lambda u: u.item.extent.x))
+                    self._link(base.index, children[relation], relation, confidence[relation])
+            nodes.append(Node(self.symbols[base.index].label,
+                              {r: row for r, row in children.items() if row}, base.index))
+            previous = base
+        return tuple(nodes)

@@ -1,0 +1,52 @@
+"""Read runs of letters as the function names CROHME writes as one symbol (``\\sin``, ``\\lim``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from symbolrec import Component, Symbol
+from symbolrec.segment import merge
+
+FUNCTION_NAMES = (r"\sin", r"\cos", r"\tan", r"\log", r"\lim")
+MIN_PROBABILITY = 0.02   # a letter must be at least this likely among a symbol's alternatives
+MAX_GAP = 0.8            # largest gap between letters, in reference heights
+
+
+def _likely(symbol: Symbol, letter: str) -> float:
+    return dict(symbol.alternatives).get(letter, 1.0 if symbol.label == letter else 0.0)
+
+
+def join_function_names(symbols: list[Symbol], reference: float) -> list[Symbol]:
+    """Replace each left-to-right run of symbols that spells a function name by one symbol.
+
+    A run qualifies when every letter is among its symbol's ranked alternatives, the letters sit
+    side by side (gaps under ``MAX_GAP`` reference heights, overlapping vertically), and the name
+    is more likely than not on average. The joined symbol keeps the letters' mean probability.
+    """
+    ordered = sorted(symbols, key=lambda s: s.bbox.x)
+    out: list[Symbol] = []
+    i = 0
+    while i < len(ordered):
+        joined = _match(ordered, i, reference)
+        out.append(joined or ordered[i])
+        i += len(joined.label) - 1 if joined else 1  # the name's letters, without its backslash
+    return out
+
+
+def _match(symbols: list[Symbol], start: int, reference: float) -> Symbol | None:
+    for name in FUNCTION_NAMES:
+        letters = name[1:]
+        run = symbols[start:start + len(letters)]
+        if len(run) < len(letters):
+            continue
+        probabilities = [_likely(s, c) for s, c in zip(run, letters)]
+        if min(probabilities) < MIN_PROBABILITY or sum(probabilities) / len(letters) < 0.5:
+            continue
+        if any(b.bbox.x - a.bbox.x2 > MAX_GAP * reference or b.bbox.y > a.bbox.y2 or a.bbox.y > b.bbox.y2
+               for a, b in zip(run, run[1:])):
+            continue
+        ink = merge([Component(s.bbox, s.mask if s.mask is not None else np.ones((s.bbox.h, s.bbox.w), bool))
+                     for s in run])
+        probability = round(sum(probabilities) / len(letters), 4)
+        return Symbol(ink.bbox, name, probability, ((name, probability),) + run[0].alternatives[:4], ink.mask)
+    return None

@@ -1,0 +1,77 @@
+"""The symbol classifier: a small CNN, run with LiteRT (no TensorFlow at inference)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from symbolrec import features
+from symbolrec._types import Component, Symbol
+
+MODELS = Path(__file__).resolve().parent / "models"
+TOP_K = 5
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What ``symbols.json`` says about the shipped model."""
+
+    labels: tuple[str, ...]
+    multipart: frozenset[str]
+    meta: dict
+
+
+class Classifier:
+    """Classify symbol patches into the CROHME classes, returning full probability vectors."""
+
+    def __init__(self, model: Path | str | None = None, *, threads: int = 1):
+        from ai_edge_litert.interpreter import Interpreter
+
+        model = Path(model) if model else MODELS / "symbols.tflite"
+        meta = json.loads(model.with_suffix(".json").read_text())
+        self.info = ModelInfo(tuple(meta["labels"]), frozenset(meta.get("multipart", ())), meta)
+        self._interpreter = Interpreter(model_path=str(model), num_threads=threads)
+        inputs = self._interpreter.get_input_details()
+        self._patch = next(d["index"] for d in inputs if len(d["shape"]) == 4)
+        self._geometry = next(d["index"] for d in inputs if len(d["shape"]) == 2)
+        self._output = self._interpreter.get_output_details()[0]["index"]
+        self._batch = 0
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.info.labels
+
+    def probabilities(self, patches: np.ndarray, geometry: np.ndarray) -> np.ndarray:
+        """(N, 32, 32) patches and (N, 3) geometry → (N, classes) probabilities."""
+        count = len(patches)
+        if count == 0:
+            return np.zeros((0, len(self.labels)), np.float32)
+        if count != self._batch:
+            self._interpreter.resize_tensor_input(self._patch, [count, features.PATCH, features.PATCH, 1])
+            self._interpreter.resize_tensor_input(self._geometry, [count, features.GEOMETRY])
+            self._interpreter.allocate_tensors()
+            self._batch = count
+        self._interpreter.set_tensor(self._patch, patches.reshape(count, features.PATCH, features.PATCH, 1).astype(np.float32))
+        self._interpreter.set_tensor(self._geometry, geometry.astype(np.float32))
+        self._interpreter.invoke()
+        return self._interpreter.get_tensor(self._output).copy()
+
+    def classify(self, components: list[Component], reference: float) -> np.ndarray:
+        """Probabilities for each component, its size taken relative to ``reference`` pixels."""
+        patches = np.stack([features.patch(c.mask) for c in components]) if components else np.zeros((0, 32, 32))
+        geometry = np.stack([features.geometry(c.bbox, reference) for c in components]) if components else np.zeros((0, 3))
+        return self.probabilities(patches, geometry)
+
+    def symbol(self, component: Component, probabilities: np.ndarray) -> Symbol:
+        """The :class:`Symbol` for a component: best label, its probability, the top-5 ranked."""
+        order = np.argsort(probabilities)[::-1][:TOP_K]
+        ranked = tuple((self.labels[i], round(float(probabilities[i]), 4)) for i in order)
+        return Symbol(component.bbox, ranked[0][0], ranked[0][1], ranked, component.mask)
+
+
+def reference_of(components: list[Component]) -> float:
+    """The typical symbol height of an expression, from its components' boxes."""
+    return features.reference_height([c.bbox for c in components])

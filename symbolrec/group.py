@@ -1,0 +1,76 @@
+"""Group connected components that form one symbol (``=``, ``i``, ``÷``, ``≤``, ``\\ldots``, a
+two-stroke ``\\pi``), letting the classifier decide which groupings make a symbol."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from symbolrec._types import BBox, Component
+from symbolrec.classify import Classifier
+from symbolrec.segment import merge
+
+MAX_GAP = (0.35, 0.7)       # largest horizontal, vertical gap between parts, in reference heights
+MAX_SIZE = (2.6, 1.8)       # largest width, height of a multi-part symbol, in reference heights
+
+
+def gaps(a: BBox, b: BBox) -> tuple[float, float]:
+    """Horizontal and vertical distance between two boxes (0 where they overlap)."""
+    return (max(0, max(a.x, b.x) - min(a.x2, b.x2)), max(0, max(a.y, b.y) - min(a.y2, b.y2)))
+
+
+def _candidates(components: list[Component], reference: float) -> list[tuple[int, int]]:
+    pairs = []
+    for i, a in enumerate(components):
+        for j in range(i + 1, len(components)):
+            b = components[j]
+            if b.bbox.x - a.bbox.x2 > MAX_GAP[0] * reference:
+                break  # sorted by left edge: nothing further right can be close
+            gx, gy = gaps(a.bbox, b.bbox)
+            union = a.bbox.union(b.bbox)
+            if (gx <= MAX_GAP[0] * reference and gy <= MAX_GAP[1] * reference
+                    and union.w <= MAX_SIZE[0] * reference and union.h <= MAX_SIZE[1] * reference):
+                pairs.append((i, j))
+    return pairs
+
+
+def group(components: list[Component], classifier: Classifier, reference: float,
+          *, threshold: float = 0.5) -> tuple[list[Component], np.ndarray]:
+    """Merge components pairwise while a merge is read as a multi-part symbol with confidence.
+
+    Parameters
+    ----------
+    components : list of Component
+        Sorted by left edge (as :func:`symbolrec.segment.segment` returns them).
+    classifier : Classifier
+        Scores the merged candidates; its ``info.multipart`` names the labels worth building.
+    reference : float
+        Typical symbol height in pixels.
+    threshold : float
+        Least probability of a multi-part label for a merge to be made.
+
+    Returns
+    -------
+    components, probabilities
+        The grouped components (left to right) and each one's class probabilities.
+    """
+    components = list(components)
+    probabilities = classifier.classify(components, reference)
+    multipart = np.array([label in classifier.info.multipart for label in classifier.labels])
+    while True:
+        pairs = _candidates(components, reference)
+        if not pairs:
+            break
+        merged = [merge([components[i], components[j]]) for i, j in pairs]
+        scores = classifier.classify(merged, reference)
+        best = np.where(multipart, scores, 0).max(axis=1)
+        k = int(np.argmax(best))
+        if best[k] < threshold:
+            break
+        i, j = pairs[k]
+        keep = [n for n in range(len(components)) if n not in (i, j)]
+        components = [components[n] for n in keep] + [merged[k]]
+        probabilities = np.concatenate([probabilities[keep], scores[k:k + 1]])
+        order = sorted(range(len(components)), key=lambda n: (components[n].bbox.x, components[n].bbox.y))
+        components = [components[n] for n in order]
+        probabilities = probabilities[order]
+    return components, probabilities
