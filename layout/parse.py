@@ -87,9 +87,13 @@ class _Parser:
         in_range = [j for j in pool if j != i and lo <= self.box(j).cx <= hi]
         above = {j for j in in_range if self.box(j).y2 <= b.cy and b.y - self.box(j).y2 <= near}
         below = {j for j in in_range if self.box(j).y >= b.cy and self.box(j).y - b.y2 <= near}
-        rest = pool - {i}
-        above = self._grow(above, rest, lambda o: o.y2 <= b.cy and o.cx >= lo - b.w and o.cx <= hi + b.w) if above else above
-        below = self._grow(below, rest - above, lambda o: o.y >= b.cy and o.cx >= lo - b.w and o.cx <= hi + b.w) if below else below
+        rest, margin = pool - {i}, 0.25 * b.w
+        def beside(o: BBox) -> bool:
+            return lo - margin <= o.cx <= hi + margin
+        if above:
+            above = self._grow(above, rest, lambda o: o.y2 <= b.y + 0.25 * b.h and beside(o))
+        if below:
+            below = self._grow(below, rest - above, lambda o: o.y >= b.y2 - 0.25 * b.h and beside(o))
         return above, below
 
     def _containers(self, pool: set[int]) -> list[tuple[int, dict[Relation, set[int]]]]:
@@ -148,7 +152,7 @@ class _Parser:
         while units:
             base = units.pop(0)
             scripts: dict[Relation, list[_Unit]] = {Relation.SUP: [], Relation.SUB: []}
-            confidence = {}
+            confidence: dict[Relation, float] = {}
             while units:
                 scores = self.scorer.scores(base.item, units[0].item, self.reference)
                 relation = max(scores, key=scores.get)
@@ -160,8 +164,14 @@ class _Parser:
                 scores = self.scorer.scores(previous.item, base.item, self.reference)
                 self.graph.add_edge(previous.index, base.index, relation=Relation.RIGHT,
                                     probability=scores[Relation.RIGHT])
+            rows = {relation: set(members) for relation, members in base.children.items()}
+            if base.item.label in LIMIT_OPERATORS:  # limits written as scripts join those above/below
+                for script, limit in ((Relation.SUP, Relation.ABOVE), (Relation.SUB, Relation.BELOW)):
+                    if scripts[script] and rows.get(limit):
+                        rows[limit] |= {i for u in scripts.pop(script) for i in _indices(u)}
+                        scripts[script] = []
             children = {}
-            for relation, members in base.children.items():
+            for relation, members in rows.items():
                 children[relation] = self.row(members)
                 self._link(base.index, children[relation], relation, 1.0)
             for relation, members in scripts.items():
@@ -172,3 +182,8 @@ class _Parser:
                               {r: row for r, row in children.items() if row}, base.index))
             previous = base
         return tuple(nodes)
+
+
+def _indices(unit: _Unit) -> set[int]:
+    """The symbol a unit stands on and every symbol it holds."""
+    return {unit.index}.union(*unit.children.values())

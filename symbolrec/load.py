@@ -56,8 +56,10 @@ def _open(handle, name: str, max_pixels: int) -> np.ndarray:
             image.load()
         except ImageError:
             raise
-        except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
-            raise ImageError(f"{name}: not a readable image ({err.__class__.__name__})") from err
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
+            raise ImageError(f"{name}: too many pixels to read safely ({err})") from err
+        except UnidentifiedImageError as err:
+            raise ImageError(f"{name}: not a readable image") from err
         except (OSError, SyntaxError, ValueError) as err:  # truncated or corrupt data
             raise ImageError(f"{name}: broken image data ({err})") from err
     return _from_pil(image, max_pixels)

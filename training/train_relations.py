@@ -23,7 +23,6 @@ from training.render import Pen, stroke_boxes
 from training.train_symbols import export_tflite, plot_history
 
 MODELS = Path(__file__).resolve().parent.parent / "layout" / "models"
-SYMBOL_LABELS = Path(__file__).resolve().parent.parent / "symbolrec" / "models" / "symbols.json"
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -74,8 +73,9 @@ def main(argv=None) -> int:
     import keras
 
     keras.utils.set_random_seed(args.seed)
-    # Prepare the data: the symbol classes are the classifier's, so labels line up at inference
-    symbol_labels = json.loads(SYMBOL_LABELS.read_text())["labels"]
+    # Prepare the data: one-hot over the symbol labels of the training set
+    symbol_labels = sorted({s.label for e in crohme.read_split(args.data, "train_2014", limit=args.limit)
+                            for s in e.symbols})
     labels = {label: i for i, label in enumerate(symbol_labels)}
     x_train, y_train = pairs_dataset(args.data, "train_2014", args.pens, labels, args.seed, args.limit)
     x_valid, y_valid = pairs_dataset(args.data, "valid_2013", 1, labels, args.seed, args.limit)

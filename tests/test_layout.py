@@ -1,0 +1,67 @@
+"""The parser on hand-placed symbol boxes with known answers."""
+
+import pytest
+
+from latexgen import to_latex
+from layout import GeometricScorer, LayoutError, Relation, parse
+from layout.scorer import LearnedScorer
+from layout.words import join_function_names
+from symbolrec import BBox, Symbol
+
+H = 40  # symbol height in pixels
+
+
+def s(label, x, y, w=30, h=H, p=1.0, alternatives=()):
+    return Symbol(BBox(x, y, w, h), label, p, alternatives or ((label, p),))
+
+
+CASES = {
+    "x^{2}": [s("x", 0, 100, 30, 28), s("2", 34, 72, 18, 24)],
+    "x_{i}": [s("x", 0, 100, 30, 28), s("i", 34, 118, 10, 22)],
+    "x^{2}+1": [s("x", 0, 100, 30, 28), s("2", 34, 72, 18, 24), s("+", 70, 100, 28, 28), s("1", 110, 88, 12, 40)],
+    r"\frac{1}{2}": [s("1", 20, 40, 12, 40), s("-", 0, 92, 60, 4), s("2", 16, 104, 26, 40)],
+    r"\sqrt{x}": [s(r"\sqrt", 0, 80, 80, 60), s("x", 35, 100, 30, 28)],
+    r"\sum_{i=1}^{n}i": [s(r"\sum", 0, 80, 50, 60), s("n", 15, 45, 20, 20),
+                         s("i", 2, 146, 8, 20), s("=", 14, 150, 16, 12), s("1", 34, 146, 8, 20),
+                         s("i", 60, 104, 10, 28)],
+    r"a=\frac{b}{c}": [s("a", 0, 100, 28, 28), s("=", 40, 106, 30, 16), s("b", 95, 50, 26, 40),
+                       s("-", 80, 104, 60, 4), s("c", 97, 116, 26, 28)],
+}
+
+
+@pytest.mark.parametrize("scorer", [GeometricScorer(), LearnedScorer()], ids=["geometric", "learned"])
+@pytest.mark.parametrize("latex", list(CASES))
+def test_parse_known_layouts(latex, scorer):
+    symbols = CASES[latex]
+    assert to_latex(parse(symbols, H, scorer).tree) == latex
+
+
+def test_graph_holds_the_relations():
+    result = parse(CASES[r"\frac{1}{2}"], H)
+    edges = {(u, v): d["relation"] for u, v, d in result.graph.edges(data=True)}
+    assert edges == {(1, 0): Relation.ABOVE, (1, 2): Relation.BELOW}
+    assert all(0 <= d["probability"] <= 1 for _, _, d in result.graph.edges(data=True))
+
+
+def test_every_symbol_appears_once():
+    symbols = CASES[r"\sum_{i=1}^{n}i"]
+    tree = parse(symbols, H).tree
+    assert sorted(n.symbol for n in tree.nodes()) == list(range(len(symbols)))
+
+
+def test_no_symbols():
+    with pytest.raises(LayoutError):
+        parse([], H)
+
+
+def test_function_names_are_joined_from_alternatives():
+    letters = [s("5", 0, 100, 20, 28, 0.6, (("5", 0.6), ("s", 0.35))), s("i", 24, 96, 8, 32),
+               s("n", 36, 108, 22, 20), s("x", 70, 108, 22, 20)]
+    joined = join_function_names(letters, H)
+    assert [j.label for j in joined] == [r"\sin", "x"]
+    assert joined[0].bbox == BBox(0, 96, 58, 32)
+
+
+def test_unlikely_letters_are_not_joined():
+    letters = [s("5", 0, 100, 20, 28, 0.99, (("5", 0.99), ("s", 0.001))), s("i", 24, 96, 8, 32), s("n", 36, 108, 22, 20)]
+    assert [j.label for j in join_function_names(letters, H)] == ["5", "i", "n"]
