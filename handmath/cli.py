@@ -26,6 +26,17 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("images", nargs="+", type=Path)
     convert.add_argument("--format", choices=("latex", "json", "jsonl"), default="latex")
 
+    explain = commands.add_parser("explain", help="show every symbol read, its alternatives and relation")
+    explain.add_argument("image", type=Path)
+    explain.add_argument("--overlay", type=Path, default=None, help="write a PNG of the boxes and relations")
+    explain.add_argument("--json", type=Path, default=None, help="write the recognition as JSON")
+
+    solve = commands.add_parser("solve", help="read an equation from an image (or take LaTeX) and solve it")
+    source = solve.add_mutually_exclusive_group(required=True)
+    source.add_argument("image", nargs="?", type=Path, help="a handwritten equation (two lines: a system)")
+    source.add_argument("--latex", action="append", help="LaTeX to solve; give it twice for a system")
+    solve.add_argument("--timeout", type=float, default=10.0, help="seconds before the solver gives up")
+
     evaluate = commands.add_parser("evaluate", help="score the recogniser on a rendered CROHME split")
     evaluate.add_argument("--split", default="valid_2013", choices=("train_2014", "valid_2013", "test_2014"))
     evaluate.add_argument("--data", type=Path, default=None, help="folder of the CROHME archives")
@@ -44,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="handmath: %(message)s")
     try:
-        return {"convert": convert, "evaluate": evaluate, "benchmark": benchmark}[args.command](args)
+        commands = {"convert": convert, "explain": explain, "solve": solve, "evaluate": evaluate,
+                    "benchmark": benchmark}
+        return commands[args.command](args)
     except KeyboardInterrupt:
         return 130
     except (HandmathError, OSError, ValueError) as err:
@@ -79,6 +92,50 @@ def convert(args) -> int:
         else:
             print(json.dumps({"image": str(path), **result.to_dict()}, ensure_ascii=False, indent=1), flush=True)
     return status
+
+
+def explain(args) -> int:
+    import cv2
+
+    from handmath.recognize import Recognizer
+
+    result = Recognizer().recognize(args.image)
+    print(f"LaTeX: {result.latex}\n")
+    print(f"{'id':>3}  {'label':<12} {'prob':>5}  {'relation':<16} alternatives")
+    for i, symbol in enumerate(result.symbols):
+        link = result.parent(i)
+        relation = "root" if link is None else f"{link[1].value} of {link[0]} ({link[2]:.2f})"
+        others = ", ".join(f"{label} {p:.2f}" for label, p in symbol.alternatives[1:4])
+        flag = "  <- unsure" if symbol.confidence < 0.6 else ""
+        print(f"{i:>3}  {symbol.label:<12} {symbol.confidence:5.2f}  {relation:<16} {others}{flag}")
+    if args.overlay:
+        cv2.imwrite(str(args.overlay), cv2.cvtColor(result.overlay(args.image), cv2.COLOR_RGB2BGR))
+        print(f"\noverlay: {args.overlay}")
+    if args.json:
+        args.json.write_text(result.to_json(indent=1) + "\n")
+        print(f"json: {args.json}")
+    return 0
+
+
+def solve(args) -> int:
+    from handmath.solving import solve as run
+
+    if args.latex:
+        latex = args.latex if len(args.latex) > 1 else args.latex[0]
+    else:
+        from handmath.recognize import Recognizer
+
+        latex = Recognizer().recognize(args.image).latex
+        print(f"read:     {latex}")
+    solution = run(latex, timeout=args.timeout)
+    if solution.kind == "error":
+        print(f"handmath: cannot solve {latex!r}: {solution.message}", file=sys.stderr)
+        return 1
+    print(f"solution: {solution.text}")
+    print(f"latex:    {solution.latex}")
+    if solution.message:
+        print(f"note:     {solution.message}")
+    return 0
 
 
 def _data_dir(args) -> Path:

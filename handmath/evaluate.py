@@ -98,13 +98,13 @@ def _score_symbols(truth: list[tuple[str, np.ndarray]], found: tuple[Symbol, ...
     return segmented, classified
 
 
-def _structure_alone(expr: InkExpression, truth: list[tuple[str, np.ndarray]], want: str) -> bool:
+def _structure_alone(truth: list[tuple[str, np.ndarray]], want: str, scorer) -> bool:
     """Does the parser alone, given the true symbols and labels, write the right LaTeX?"""
     symbols = [Symbol(ink_box(own), label, 1.0) for label, own in truth]
     if not symbols:
         return False
     reference = features.reference_height([s.bbox for s in symbols])
-    return to_latex(parse(symbols, reference).tree) == want
+    return to_latex(parse(symbols, reference, scorer).tree) == want
 
 
 def evaluate(recognizer: Recognizer, data_dir: Path, split: str, *, limit: int | None = None,
@@ -126,5 +126,5 @@ def evaluate(recognizer: Recognizer, data_dir: Path, split: str, *, limit: int |
         seconds = time.perf_counter() - started
         segmented, classified = _score_symbols(gt, result.symbols)
         report.outcomes.append(Outcome(expr.name, truth, result.latex, seconds, len(gt), segmented,
-                                       classified, _structure_alone(expr, gt, truth)))
+                                       classified, _structure_alone(gt, truth, recognizer.scorer)))
     return report

@@ -11,8 +11,10 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
+from handmath.overlay import draw_overlay
 from latexgen import to_latex, token_for
 from layout import Relation, Tree, parse
+from layout.scorer import LearnedScorer
 from layout.words import join_function_names
 from symbolrec import HandmathError, Symbol, features
 from symbolrec.classify import Classifier, reference_of
@@ -37,7 +39,19 @@ class Recognition:
     tree: Tree
     graph: nx.DiGraph = field(repr=False, compare=False)
     timings: dict[str, float] = field(default_factory=dict, compare=False)
-    image_shape: tuple[int, int] = (0, 0)
+    ink: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def image_shape(self) -> tuple[int, int]:
+        return (0, 0) if self.ink is None else self.ink.shape
+
+    def overlay(self, image: np.ndarray | None = None) -> np.ndarray:
+        """An RGB picture of what was read: boxes coloured by confidence, labels, relation arrows.
+
+        Drawn over ``image`` (the grey input) when given, else over the ink that was found.
+        """
+        background = self.ink if image is None else load_image(image)
+        return draw_overlay(background, self.symbols, self.graph)
 
     def parent(self, index: int) -> tuple[int, Relation, float] | None:
         """The symbol ``index`` hangs off in the tree, the relation, and its probability."""
@@ -67,8 +81,10 @@ class Recognition:
 class Recognizer:
     """Holds the loaded models; ``recognize`` reads one image. Build once, call many times."""
 
-    def __init__(self, model: Path | str | None = None, *, threads: int = 1, group_threshold: float = 0.5):
+    def __init__(self, model: Path | str | None = None, relations: Path | str | None = None, *,
+                 threads: int = 1, group_threshold: float = 0.5):
         self.classifier = Classifier(model, threads=threads)
+        self.scorer = LearnedScorer(relations)
         self.group_threshold = group_threshold
 
     def recognize(self, image) -> Recognition:
@@ -99,10 +115,10 @@ class Recognizer:
         symbols = [self.classifier.symbol(c, p) for c, p in zip(components, probabilities)]
         clock.lap("classify")
         symbols = join_function_names(symbols, reference)
-        result = parse(symbols, features.reference_height([s.bbox for s in symbols]))
+        result = parse(symbols, features.reference_height([s.bbox for s in symbols]), self.scorer)
         latex = to_latex(result.tree)
         clock.lap("layout")
-        return Recognition(latex, tuple(symbols), result.tree, result.graph, clock.laps, ink.shape)
+        return Recognition(latex, tuple(symbols), result.tree, result.graph, clock.laps, ink)
 
 
 class _Clock:

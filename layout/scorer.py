@@ -14,6 +14,7 @@ from typing import Protocol
 
 from layout._tree import Relation
 from symbolrec import BBox
+from symbolrec._runtime import open_interpreter
 
 MODELS = Path(__file__).resolve().parent / "models"
 ASCENDERS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZbdfhklt!") | {
@@ -77,8 +78,6 @@ class LearnedScorer:
     """Relations scored by the small network ``training/train_relations.py`` fits to CROHME trees."""
 
     def __init__(self, model: Path | str | None = None):
-        from ai_edge_litert.interpreter import Interpreter
-
         from layout.features import pair_features
 
         model = Path(model) if model else MODELS / "relations.tflite"
@@ -86,8 +85,7 @@ class LearnedScorer:
         self._relations = [Relation(r) for r in meta["relations"]]
         self._labels = {label: i for i, label in enumerate(meta["labels"])}
         self._features = pair_features
-        self._interpreter = Interpreter(model_path=str(model), num_threads=1)
-        self._interpreter.allocate_tensors()
+        self._interpreter = open_interpreter(model)
         self._input = self._interpreter.get_input_details()[0]["index"]
         self._output = self._interpreter.get_output_details()[0]["index"]
 

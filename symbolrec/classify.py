@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from symbolrec import features
+from symbolrec._runtime import open_interpreter
 from symbolrec._types import Component, Symbol
 
 MODELS = Path(__file__).resolve().parent / "models"
@@ -28,17 +29,15 @@ class Classifier:
     """Classify symbol patches into the CROHME classes, returning full probability vectors."""
 
     def __init__(self, model: Path | str | None = None, *, threads: int = 1):
-        from ai_edge_litert.interpreter import Interpreter
-
         model = Path(model) if model else MODELS / "symbols.tflite"
         meta = json.loads(model.with_suffix(".json").read_text())
         self.info = ModelInfo(tuple(meta["labels"]), frozenset(meta.get("multipart", ())), meta)
-        self._interpreter = Interpreter(model_path=str(model), num_threads=threads)
+        self._interpreter = open_interpreter(model, threads)
         inputs = self._interpreter.get_input_details()
         self._patch = next(d["index"] for d in inputs if len(d["shape"]) == 4)
         self._geometry = next(d["index"] for d in inputs if len(d["shape"]) == 2)
         self._output = self._interpreter.get_output_details()[0]["index"]
-        self._batch = 0
+        self._batch = int(inputs[0]["shape"][0])
 
     @property
     def labels(self) -> tuple[str, ...]:
