@@ -16,7 +16,7 @@ from latexgen import to_latex, token_for
 from layout import Relation, Tree, parse
 from layout.scorer import LearnedScorer
 from layout.words import join_function_names
-from symbolrec import HandmathError, Symbol, features
+from symbolrec import BBox, HandmathError, Symbol, features
 from symbolrec.classify import Classifier, reference_of
 from symbolrec.group import group
 from symbolrec.load import load_image
@@ -78,6 +78,30 @@ class Recognition:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
 
 
+def symbols_from_dicts(items: list[dict]) -> list[Symbol]:
+    """Symbols back from the ``symbols`` of :meth:`Recognition.to_dict` (labels may be corrected).
+
+    Raises
+    ------
+    HandmathError
+        If an item lacks a label or a box with positive size.
+    """
+    symbols = []
+    for i, item in enumerate(items):
+        try:
+            box = item["bbox"]
+            bbox = BBox(int(box["x"]), int(box["y"]), int(box["w"]), int(box["h"]))
+            label = str(item["label"])
+            probability = float(item.get("probability", 1.0))
+            alternatives = tuple((str(a["label"]), float(a["probability"])) for a in item.get("alternatives", ()))
+        except (KeyError, TypeError, ValueError) as err:
+            raise HandmathError(f"symbol {i}: needs a label and a bbox with x, y, w, h ({err})") from err
+        if bbox.w <= 0 or bbox.h <= 0 or not label:
+            raise HandmathError(f"symbol {i}: empty box or label")
+        symbols.append(Symbol(bbox, label, probability, alternatives))
+    return symbols
+
+
 class Recognizer:
     """Holds the loaded models; ``recognize`` reads one image. Build once, call many times."""
 
@@ -114,8 +138,18 @@ class Recognizer:
         components, probabilities = group(components, self.classifier, reference, threshold=self.group_threshold)
         symbols = [self.classifier.symbol(c, p) for c, p in zip(components, probabilities)]
         clock.lap("classify")
-        symbols = join_function_names(symbols, reference)
-        result = parse(symbols, features.reference_height([s.bbox for s in symbols]), self.scorer)
+        return self.lay_out(join_function_names(symbols, reference), ink, clock)
+
+    def lay_out(self, symbols: list[Symbol], ink: np.ndarray | None = None, clock: "_Clock | None" = None) -> Recognition:
+        """Tree and LaTeX from symbols as they are: how a person's corrected labels are re-read.
+
+        Raises
+        ------
+        LayoutError
+            If ``symbols`` is empty.
+        """
+        clock = clock or _Clock()
+        result = parse(list(symbols), features.reference_height([s.bbox for s in symbols]), self.scorer)
         latex = to_latex(result.tree)
         clock.lap("layout")
         return Recognition(latex, tuple(symbols), result.tree, result.graph, clock.laps, ink)

@@ -14,13 +14,13 @@ import networkx as nx
 
 from layout._tree import Node, Relation, Tree
 from layout.scorer import GeometricScorer, Item, Scorer
-from symbolrec import BBox, Symbol
+from symbolrec import BBox, HandmathError, Symbol
 
 LIMIT_OPERATORS = frozenset({r"\sum", r"\lim", r"\prod", r"\int"})
 NEAR = 1.2  # how far (in reference heights) a row may reach from its container or neighbour
 
 
-class LayoutError(ValueError):
+class LayoutError(HandmathError, ValueError):
     """No tree could be built over the symbols."""
 
 

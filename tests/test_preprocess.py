@@ -28,8 +28,8 @@ def test_noise_only_page_has_no_ink():
 
 def test_ink_under_a_shadow_is_found_and_paper_is_not():
     grey = page(shadow=True)
-    cv2.line(grey, (30, 100), (90, 100), 0.3 * grey[100, 30], 4)     # ink in the dark part
-    cv2.line(grey, (300, 60), (300, 140), 0.3 * grey[100, 300], 4)   # ink in the light part
+    cv2.line(grey, (30, 100), (90, 100), float(0.3 * grey[100, 30]), 4)     # ink in the dark part
+    cv2.line(grey, (300, 60), (300, 140), float(0.3 * grey[100, 300]), 4)   # ink in the light part
     ink = binarize(grey.astype(np.uint8))
     boxes = [c.bbox for c in segment(ink)]
     assert len(boxes) == 2
