@@ -48,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--data", type=Path, default=None)
     bench.add_argument("--limit", type=int, default=200)
     bench.add_argument("--repeat", type=int, default=3)
+
+    serve = commands.add_parser("serve", help="run the web service and page (needs the 'service' extra)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=None, help="images read at once (default: CPUs, at most 4)")
     return parser
 
 
@@ -56,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="handmath: %(message)s")
     try:
         commands = {"convert": convert, "explain": explain, "solve": solve, "evaluate": evaluate,
-                    "benchmark": benchmark}
+                    "benchmark": benchmark, "serve": serve}
         return commands[args.command](args)
     except KeyboardInterrupt:
         return 130
@@ -183,6 +188,17 @@ def benchmark(args) -> int:
     print(f"median_ms        {1000 * statistics.median(times):.1f}")
     print(f"p90_ms           {1000 * times[int(0.9 * (len(times) - 1))]:.1f}")
     print(f"mean_ms          {1000 * statistics.fmean(times):.1f}")
+    return 0
+
+
+def serve(args) -> int:
+    try:
+        import uvicorn
+
+        from handmath.service import create_app
+    except ImportError as err:
+        raise HandmathError(f"the web service needs its extra: pip install 'handmath[service]' ({err})") from err
+    uvicorn.run(create_app(workers=args.workers), host=args.host, port=args.port)
     return 0
 
 

@@ -35,7 +35,7 @@ def _candidates(components: list[Component], reference: float) -> list[tuple[int
 
 def group(components: list[Component], classifier: Classifier, reference: float,
           *, threshold: float = 0.5) -> tuple[list[Component], np.ndarray]:
-    """Merge components pairwise while a merge is read as a multi-part symbol with confidence.
+    """Merge components pairwise while a merge reads as a multi-part symbol, better than apart.
 
     Parameters
     ----------
@@ -46,7 +46,8 @@ def group(components: list[Component], classifier: Classifier, reference: float,
     reference : float
         Typical symbol height in pixels.
     threshold : float
-        Least probability of a multi-part label for a merge to be made.
+        Least probability of a multi-part label for a merge to be made; it must also beat the
+        product of the parts' own best probabilities.
 
     Returns
     -------
@@ -63,8 +64,11 @@ def group(components: list[Component], classifier: Classifier, reference: float,
         merged = [merge([components[i], components[j]]) for i, j in pairs]
         scores = classifier.classify(merged, reference)
         best = np.where(multipart, scores, 0).max(axis=1)
-        k = int(np.argmax(best))
-        if best[k] < threshold:
+        # a merge must read better than the parts read apart (their joint probability)
+        apart = np.array([probabilities[i].max() * probabilities[j].max() for i, j in pairs])
+        gain = np.where((best >= threshold) & (best > apart), best - apart, -1.0)
+        k = int(np.argmax(gain))
+        if gain[k] < 0:
             break
         i, j = pairs[k]
         keep = [n for n in range(len(components)) if n not in (i, j)]

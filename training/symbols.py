@@ -17,6 +17,7 @@ from training.crohme import InkExpression, read_split
 from training.render import Pen, render
 
 log = logging.getLogger(__name__)
+WORDS = frozenset({r"\sin", r"\cos", r"\tan", r"\log", r"\lim"})
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ def multipart_labels(data_dir: Path, split: str, *, min_share: float = 0.1,
     """Labels drawn in several separate pieces in at least ``min_share`` of their instances.
 
     Rendered with the standard pen; these are the labels the segmenter may build by grouping.
+    Function names (``\\sin``) are words, read from their letters later, so they are left out.
     """
     import cv2
 
@@ -113,4 +115,5 @@ def multipart_labels(data_dir: Path, split: str, *, min_share: float = 0.1,
             count = cv2.connectedComponents((ink & mask).astype(np.uint8), connectivity=8)[0] - 1
             totals[symbol.label] = totals.get(symbol.label, 0) + 1
             pieces[symbol.label] = pieces.get(symbol.label, 0) + (count > 1)
-    return sorted(label for label, total in totals.items() if pieces[label] / total >= min_share)
+    return sorted(label for label, total in totals.items()
+                  if pieces[label] / total >= min_share and label not in WORDS)

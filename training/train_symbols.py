@@ -28,7 +28,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=MODELS, help="where the model and labels go")
     parser.add_argument("--curves", type=Path, default=Path("docs/symbols_curves.png"))
     parser.add_argument("--renders", type=int, default=2, help="random renderings per training expression")
-    parser.add_argument("--epochs", type=int, default=14)
+    parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--limit", type=int, default=None, help="expressions per split (smoke runs)")
@@ -55,9 +55,9 @@ def build_model(num_classes: int):
     geometry = keras.Input((3,), name="geometry")
     x = patch
     for filters in (16, 32, 64):
-        x = layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
-        if filters > 16:
-            x = layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
+        for _ in range(1 if filters == 16 else 2):
+            x = layers.Conv2D(filters, 3, padding="same", use_bias=False)(x)
+            x = layers.Activation("relu")(layers.BatchNormalization()(x))
         x = layers.MaxPooling2D()(x)
     x = layers.Flatten()(x)
     x = layers.Concatenate()([x, layers.Dense(16, activation="relu")(geometry)])
@@ -120,10 +120,10 @@ def main(argv=None) -> int:
     valid = SymbolSet(valid.patches[known], valid.geometry[known], valid.labels[known])
     logging.info("%d training and %d validation symbols, %d classes", len(y_train), len(y_valid), len(labels))
 
-    # Build and train; keep the epoch with the best validation loss
+    # Build and train; keep the epoch with the best validation accuracy
     model = build_model(len(labels))
-    stop = keras.callbacks.EarlyStopping(patience=3, restore_best_weights=True)
-    slow = keras.callbacks.ReduceLROnPlateau(factor=0.3, patience=1)
+    stop = keras.callbacks.EarlyStopping("val_accuracy", patience=3, restore_best_weights=True)
+    slow = keras.callbacks.ReduceLROnPlateau("val_accuracy", factor=0.3, patience=1)
     history = model.fit(inputs(train), y_train, validation_data=(inputs(valid), y_valid),
                         epochs=args.epochs, batch_size=args.batch_size, callbacks=[stop, slow], verbose=2)
     plot_history(history.history, args.curves)
