@@ -18,7 +18,7 @@ from layout.scorer import LearnedScorer
 from layout.words import join_function_names
 from symbolrec import BBox, HandmathError, Symbol, features
 from symbolrec.classify import Classifier, reference_of
-from symbolrec.group import group
+from symbolrec.group import THRESHOLD as GROUP_THRESHOLD, group
 from symbolrec.load import load_image
 from symbolrec.preprocess import binarize
 from symbolrec.segment import segment
@@ -106,7 +106,7 @@ class Recognizer:
     """Holds the loaded models; ``recognize`` reads one image. Build once, call many times."""
 
     def __init__(self, model: Path | str | None = None, relations: Path | str | None = None, *,
-                 threads: int = 1, group_threshold: float = 0.5):
+                 threads: int = 1, group_threshold: float = GROUP_THRESHOLD):
         self.classifier = Classifier(model, threads=threads)
         self.scorer = LearnedScorer(relations)
         self.group_threshold = group_threshold
