@@ -14,6 +14,7 @@ import numpy as np
 from handmath.overlay import draw_overlay
 from latexgen import to_latex, token_for
 from layout import Relation, Tree, parse
+from layout.context import resolve_in_context
 from layout.scorer import LearnedScorer
 from layout.words import join_function_names
 from symbolrec import BBox, HandmathError, Symbol, features
@@ -150,9 +151,10 @@ class Recognizer:
         """
         clock = clock or _Clock()
         result = parse(list(symbols), features.reference_height([s.bbox for s in symbols]), self.scorer)
-        latex = to_latex(result.tree)
+        tree, symbols = resolve_in_context(result.tree, symbols)
+        latex = to_latex(tree)
         clock.lap("layout")
-        return Recognition(latex, tuple(symbols), result.tree, result.graph, clock.laps, ink)
+        return Recognition(latex, tuple(symbols), tree, result.graph, clock.laps, ink)
 
 
 class _Clock:
