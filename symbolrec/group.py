@@ -29,9 +29,15 @@ def _candidates(components: list[Component], reference: float) -> list[tuple[int
                 break  # sorted by left edge: nothing further right can be close
             gx, gy = gaps(a.bbox, b.bbox)
             if (gx <= MAX_GAP[0] * reference and gy <= MAX_GAP[1] * reference
-                    and _fits(a.bbox.union(b.bbox), reference)):
+                    and _fits(a.bbox.union(b.bbox), reference) and not _fraction(a.bbox, b.bbox, reference)):
                 pairs.append((i, j))
     return pairs
+
+
+def _fraction(a: BBox, b: BBox, reference: float) -> bool:
+    """A bar far wider than a (non-dot) symbol it is stacked with: a fraction, not ``±`` or ``≤``."""
+    bar, other = (a, b) if a.w * b.h > b.w * a.h else (b, a)
+    return bar.w > 3 * bar.h and other.h > 0.3 * reference and bar.w > 1.5 * other.w
 
 
 def _fits(box: BBox, reference: float) -> bool:
