@@ -106,13 +106,13 @@ def explain(args) -> int:
 
     result = Recognizer().recognize(args.image)
     print(f"LaTeX: {result.latex}\n")
-    print(f"{'id':>3}  {'label':<12} {'prob':>5}  {'relation':<16} alternatives")
+    print(f"{'id':>3}  {'label':<12} {'prob':>5}  {'relation':<18} alternatives")
     for i, symbol in enumerate(result.symbols):
         link = result.parent(i)
         relation = "root" if link is None else f"{link[1].value} of {link[0]} ({link[2]:.2f})"
         others = ", ".join(f"{label} {p:.2f}" for label, p in symbol.alternatives[1:4])
         flag = "  <- unsure" if symbol.confidence < 0.6 else ""
-        print(f"{i:>3}  {symbol.label:<12} {symbol.confidence:5.2f}  {relation:<16} {others}{flag}")
+        print(f"{i:>3}  {symbol.label:<12} {symbol.confidence:5.2f}  {relation:<18} {others}{flag}")
     if args.overlay:
         cv2.imwrite(str(args.overlay), cv2.cvtColor(result.overlay(args.image), cv2.COLOR_RGB2BGR))
         print(f"\noverlay: {args.overlay}")

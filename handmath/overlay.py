@@ -46,8 +46,9 @@ def draw_overlay(background: np.ndarray, symbols, graph, *, scale: float | None 
 
     for parent, child, data in graph.edges(data=True):
         a, b = symbols[parent].bbox, symbols[child].bbox
-        cv2.arrowedLine(canvas, point(a.cx, a.cy), point(b.cx, b.cy), _ARROWS[data["relation"]], 2,
-                        cv2.LINE_AA, tipLength=0.12)
+        start, end = point(a.cx, a.cy), point(b.cx, b.cy)
+        length = max(float(np.hypot(end[0] - start[0], end[1] - start[1])), 1.0)
+        cv2.arrowedLine(canvas, start, end, _ARROWS[data["relation"]], 2, cv2.LINE_AA, tipLength=min(0.3, 12 / length))
     for i, symbol in enumerate(symbols):
         b = symbol.bbox
         colour = confidence_colour(symbol.confidence)
