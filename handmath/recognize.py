@@ -16,7 +16,7 @@ from latexgen import to_latex, token_for
 from layout import Relation, Tree, parse
 from layout.context import resolve_in_context
 from layout.scorer import LearnedScorer
-from layout.words import join_function_names
+from layout.words import join_dots, join_function_names
 from symbolrec import BBox, HandmathError, Symbol, features
 from symbolrec.classify import Classifier, reference_of
 from symbolrec.group import THRESHOLD as GROUP_THRESHOLD, group
@@ -139,7 +139,7 @@ class Recognizer:
         components, probabilities = group(components, self.classifier, reference, threshold=self.group_threshold)
         symbols = [self.classifier.symbol(c, p) for c, p in zip(components, probabilities)]
         clock.lap("classify")
-        return self.lay_out(join_function_names(symbols, reference), ink, clock)
+        return self.lay_out(join_dots(join_function_names(symbols, reference), reference), ink, clock)
 
     def lay_out(self, symbols: list[Symbol], ink: np.ndarray | None = None, clock: "_Clock | None" = None) -> Recognition:
         """Tree and LaTeX from symbols as they are: how a person's corrected labels are re-read.

@@ -1,4 +1,5 @@
-"""Read runs of letters as the function names CROHME writes as one symbol (``\\sin``, ``\\lim``)."""
+"""Read runs of symbols that CROHME writes as one: letters spelling a function name (``\\sin``,
+``\\lim``) and three dots in a row (``\\ldots``)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,32 @@ def join_function_names(symbols: list[Symbol], reference: float) -> list[Symbol]
     return out
 
 
+def join_dots(symbols: list[Symbol], reference: float) -> list[Symbol]:
+    """Replace each run of three dots on one line, at most two reference heights apart, by ``\\ldots``."""
+    ordered = sorted(symbols, key=lambda s: s.bbox.x)
+    out: list[Symbol] = []
+    i = 0
+    while i < len(ordered):
+        run = ordered[i:i + 3]
+        if (len(run) == 3 and all(s.label == "." for s in run)
+                and all(b.bbox.x - a.bbox.x2 <= 2 * reference and abs(b.bbox.cy - a.bbox.cy) <= 0.3 * reference
+                        for a, b in zip(run, run[1:]))):
+            out.append(_joined(run, r"\ldots", sum(s.confidence for s in run) / 3))
+            i += 3
+        else:
+            out.append(ordered[i])
+            i += 1
+    return out
+
+
+def _joined(run: list[Symbol], label: str, probability: float) -> Symbol:
+    """One symbol made of ``run``: the union of their ink, the first one's alternatives after it."""
+    ink = merge([Component(s.bbox, s.mask if s.mask is not None else np.ones((s.bbox.h, s.bbox.w), bool))
+                 for s in run])
+    probability = round(probability, 4)
+    return Symbol(ink.bbox, label, probability, ((label, probability),) + run[0].alternatives[:4], ink.mask)
+
+
 def _match(symbols: list[Symbol], start: int, reference: float) -> Symbol | None:
     for name in FUNCTION_NAMES:
         letters = name[1:]
@@ -45,8 +72,5 @@ def _match(symbols: list[Symbol], start: int, reference: float) -> Symbol | None
         if any(b.bbox.x - a.bbox.x2 > MAX_GAP * reference or b.bbox.y > a.bbox.y2 or a.bbox.y > b.bbox.y2
                for a, b in zip(run, run[1:])):
             continue
-        ink = merge([Component(s.bbox, s.mask if s.mask is not None else np.ones((s.bbox.h, s.bbox.w), bool))
-                     for s in run])
-        probability = round(sum(probabilities) / len(letters), 4)
-        return Symbol(ink.bbox, name, probability, ((name, probability),) + run[0].alternatives[:4], ink.mask)
+        return _joined(run, name, sum(probabilities) / len(letters))
     return None

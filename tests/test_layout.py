@@ -65,3 +65,19 @@ def test_function_names_are_joined_from_alternatives():
 def test_unlikely_letters_are_not_joined():
     letters = [s("5", 0, 100, 20, 28, 0.99, (("5", 0.99), ("s", 0.001))), s("i", 24, 96, 8, 32), s("n", 36, 108, 22, 20)]
     assert [j.label for j in join_function_names(letters, H)] == ["5", "i", "n"]
+
+
+def test_three_dots_in_a_row_are_an_ellipsis():
+    from layout.words import join_dots
+
+    dots = [s(".", x, 120, 5, 5) for x in (40, 80, 120)]
+    joined = join_dots([s("a", 0, 100, 28, 28)] + dots + [s("+", 150, 100, 28, 28)], H)
+    assert [j.label for j in joined] == ["a", r"\ldots", "+"]
+    assert joined[1].bbox == BBox(40, 120, 85, 5)
+
+
+def test_scattered_dots_stay_dots():
+    from layout.words import join_dots
+
+    dots = [s(".", 40, 120, 5, 5), s(".", 80, 60, 5, 5), s(".", 120, 120, 5, 5)]
+    assert [j.label for j in join_dots(dots, H)] == [".", ".", "."]
