@@ -157,7 +157,7 @@ def evaluate(args) -> int:
     summary = report.summary()
     path = args.report or Path("reports") / f"{args.split}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    details = [o.__dict__ | {"token_errors": o.token_errors} for o in report.outcomes]
+    details = [o.__dict__ | {"token_errors": o.token_errors, "failed_at": o.failed_at} for o in report.outcomes]
     path.write_text(json.dumps({"summary": summary, "expressions": details}, indent=1) + "\n")
     width = max(map(len, summary))
     for key, value in summary.items():

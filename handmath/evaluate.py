@@ -41,6 +41,15 @@ class Outcome:
     error: str | None = None
 
     @property
+    def failed_at(self) -> str | None:
+        """The first stage that went wrong for a misread expression (None when read right)."""
+        if self.token_errors == 0:
+            return None
+        if self.error is not None or self.segmented < self.symbols:
+            return "segmentation"
+        return "classification" if self.classified < self.segmented else "structure"
+
+    @property
     def token_errors(self) -> int:
         return edit_distance(latex_tokens(self.truth), latex_tokens(self.latex or ""))
 
@@ -64,6 +73,8 @@ class Report:
             "symbol_classification_rate": sum(o.classified for o in done) / max(sum(o.segmented for o in done), 1),
             "symbol_seg_and_class_rate": sum(o.classified for o in done) / total,
             "structure_rate_ground_truth_symbols": sum(o.structure_alone for o in done) / n,
+            **{f"wrong_at_{stage}": sum(o.failed_at == stage for o in done)
+               for stage in ("segmentation", "classification", "structure")},
             "median_seconds": statistics.median(o.seconds for o in done) if done else 0.0,
             "failures": sum(o.error is not None for o in done),
         }
