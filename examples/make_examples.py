@@ -4,7 +4,8 @@
 
 ``cubic.png`` is ``x^3 - 1 = 0`` as written (HAMEX formulaire010-equation056). ``quadratic.png``
 is ``x^2 = 1``, taken from one pupil's ``y^2=1-x^2`` (HAMEX formulaire023-equation023) by keeping
-their ``x^2``, ``=`` and ``1`` and moving the ``x^2`` to the front.
+their ``x^2``, ``=`` and ``1`` and moving the ``x^2`` to the front. ``system.png`` is two lines,
+``y+16=x`` over ``x=3`` (HAMEX formulaire008-equation063 and formulaire014-equation028).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from training.crohme import InkSymbol, default_data_dir, read_split
 from training.render import Pen, render
 
 HERE = Path(__file__).resolve().parent
-SOURCES = {"formulaire010-equation056", "formulaire023-equation023"}
+SOURCES = {"formulaire010-equation056", "formulaire023-equation023", "formulaire008-equation063",
+           "formulaire014-equation028"}
 
 
 def _keep(expr, labels_at: dict[int, tuple[float, float]]):
@@ -51,6 +53,12 @@ def main() -> None:
     close = float(two_right + 0.8 * height - equals_left)   # the gap left by removing "1 -"
     quadratic = _keep(source, {6: (shift, 0.0), 3: (shift, 0.0), 4: (close, 0.0), 1: (close, 0.0)})
     cv2.imwrite(str(HERE / "quadratic.png"), render(quadratic, Pen()).image)
+
+    lines = [render(found[name], Pen()).image for name in ("formulaire008-equation063", "formulaire014-equation028")]
+    width = max(line.shape[1] for line in lines)
+    gap = np.full((60, width), 255, np.uint8)   # one and a half symbol heights between the lines
+    lines = [np.pad(line, ((0, 0), (0, width - line.shape[1])), constant_values=255) for line in lines]
+    cv2.imwrite(str(HERE / "system.png"), np.vstack([lines[0], gap, lines[1]]))
 
 
 if __name__ == "__main__":

@@ -130,8 +130,10 @@ def solve(args) -> int:
     else:
         from handmath.recognize import Recognizer
 
-        latex = Recognizer().recognize(args.image).latex
-        print(f"read:     {latex}")
+        lines = [line.latex for line in Recognizer().recognize_lines(args.image)]
+        latex = lines if len(lines) > 1 else lines[0]
+        for line in lines:
+            print(f"read:     {line}")
     solution = run(latex, timeout=args.timeout)
     if solution.kind == "error":
         print(f"handmath: cannot solve {latex!r}: {solution.message}", file=sys.stderr)

@@ -20,6 +20,7 @@ from layout.words import join_dots, join_function_names
 from symbolrec import BBox, HandmathError, Symbol, features
 from symbolrec.classify import Classifier, reference_of
 from symbolrec.group import THRESHOLD as GROUP_THRESHOLD, group
+from symbolrec.lines import split_lines
 from symbolrec.load import load_image
 from symbolrec.preprocess import binarize
 from symbolrec.segment import segment
@@ -127,6 +128,14 @@ class Recognizer:
         ink = binarize(grey)
         clock.lap("binarize")
         return self.recognize_ink(ink, clock)
+
+    def recognize_lines(self, image) -> list[Recognition]:
+        """Read each line of writing in ``image`` on its own, top to bottom (e.g. a system).
+
+        Boxes are relative to each line's own crop.
+        """
+        ink = binarize(load_image(image))
+        return [self.recognize_ink(np.ascontiguousarray(ink[box.slice()])) for box in split_lines(ink)]
 
     def recognize_ink(self, ink: np.ndarray, clock: "_Clock | None" = None) -> Recognition:
         """The rest of :meth:`recognize`, from a bool ink mask."""

@@ -48,3 +48,22 @@ def test_bad_input_is_one_line_and_exit_1(tmp_path, capsys, make, message):
     assert main(["convert", str(path)]) == 1
     err = capsys.readouterr().err.strip()
     assert message in err and "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_solve_the_handwritten_equation(capsys):
+    assert main(["solve", str(EXAMPLES / "quadratic.png")]) == 0
+    out = capsys.readouterr().out
+    assert "read:     x^{2}=1" in out and "solution: x = -1 ∨ x = 1" in out and r"x = -1 \vee x = 1" in out
+
+
+def test_solve_a_handwritten_system_of_two_lines(capsys):
+    assert main(["solve", str(EXAMPLES / "system.png")]) == 0
+    out = capsys.readouterr().out
+    assert "read:     y+16=x\nread:     x=3" in out and "solution: x = 3 ∧ y = -13" in out
+
+
+def test_solve_latex_and_its_failures(capsys):
+    assert main(["solve", "--latex", "x+y=3", "--latex", "x-y=1"]) == 0
+    assert "x = 2 ∧ y = 1" in capsys.readouterr().out
+    assert main(["solve", "--latex", "x+y=3"]) == 1
+    assert "cannot solve" in capsys.readouterr().err
