@@ -44,3 +44,15 @@ def test_raised_comma_is_a_prime():
     tree, symbols = resolve_in_context(tree, symbols)
     assert tree.row[0].children[Relation.SUP][0].label == r"\prime"
     assert symbols[1].label == r"\prime" and symbols[1].alternatives[1] == (",", 0.8)
+
+
+def test_lone_times_is_the_letter_x():
+    symbols = [Symbol(BBox(0, 10, 28, 30), r"\times", 0.6, ((r"\times", 0.6), ("x", 0.4))),
+               Symbol(BBox(30, 0, 15, 15), "2", 0.9), Symbol(BBox(50, 10, 20, 20), "+", 0.9),
+               Symbol(BBox(80, 10, 20, 30), "3", 0.9), Symbol(BBox(105, 10, 20, 20), r"\times", 0.9),
+               Symbol(BBox(130, 10, 20, 30), "4", 0.9)]
+    tree = Tree((Node(r"\times", {Relation.SUP: (Node("2", symbol=1),)}, 0), Node("+", symbol=2),
+                 Node("3", symbol=3), Node(r"\times", symbol=4), Node("4", symbol=5)))
+    tree, symbols = resolve_in_context(tree, symbols)
+    assert [n.label for n in tree.row] == ["x", "+", "3", r"\times", "4"]
+    assert symbols[0].label == "x" and symbols[4].label == r"\times"
