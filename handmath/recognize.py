@@ -24,6 +24,7 @@ from symbolrec.lines import split_lines
 from symbolrec.load import load_image
 from symbolrec.preprocess import binarize
 from symbolrec.segment import segment
+from symbolrec.split import split
 
 MAX_COMPONENTS = 600   # more ink blobs than this is a page of text or noise, not one expression
 
@@ -145,7 +146,10 @@ class Recognizer:
             raise TooMuchInkError(f"{len(components)} separate marks: crop the image to one expression")
         clock.lap("segment")
         reference = reference_of(components)
-        components, probabilities = group(components, self.classifier, reference, threshold=self.group_threshold)
+        probabilities = self.classifier.classify(components, reference)
+        components, probabilities = split(components, probabilities, self.classifier, reference)
+        components, probabilities = group(components, probabilities, self.classifier, reference,
+                                          threshold=self.group_threshold)
         symbols = [self.classifier.symbol(c, p) for c, p in zip(components, probabilities)]
         clock.lap("classify")
         return self.lay_out(join_dots(join_function_names(symbols, reference), reference), ink, clock)

@@ -44,7 +44,7 @@ def _fits(box: BBox, reference: float) -> bool:
     return box.w <= MAX_SIZE[0] * reference and box.h <= MAX_SIZE[1] * reference
 
 
-def group(components: list[Component], classifier: Classifier, reference: float,
+def group(components: list[Component], probabilities: np.ndarray, classifier: Classifier, reference: float,
           *, threshold: float = THRESHOLD) -> tuple[list[Component], np.ndarray]:
     """Merge nearby components while the merge reads as a multi-part symbol, better than apart.
 
@@ -52,6 +52,8 @@ def group(components: list[Component], classifier: Classifier, reference: float,
     ----------
     components : list of Component
         Sorted by left edge (as :func:`symbolrec.segment.segment` returns them).
+    probabilities : (N, classes) ndarray
+        The classifier's reading of each component.
     classifier : Classifier
         Scores the merged candidates; its ``info.multipart`` names the labels worth building.
     reference : float
@@ -66,7 +68,6 @@ def group(components: list[Component], classifier: Classifier, reference: float,
         The grouped components (left to right) and each one's class probabilities.
     """
     components = list(components)
-    probabilities = classifier.classify(components, reference)
     multipart = np.array([label in classifier.info.multipart for label in classifier.labels])
     while True:
         pairs = _candidates(components, reference)
