@@ -11,7 +11,7 @@ from symbolrec.segment import merge
 
 MAX_GAP = (0.35, 0.7)       # largest horizontal, vertical gap between parts, in reference heights
 MAX_SIZE = (2.6, 1.8)       # largest width, height of a multi-part symbol, in reference heights
-THRESHOLD = 0.7             # least probability of a merged reading (chosen on valid_2013)
+THRESHOLD = 0.9             # least probability of a merged reading (chosen on valid_2013)
 
 
 def gaps(a: BBox, b: BBox) -> tuple[float, float]:

@@ -10,7 +10,7 @@ from symbolrec.classify import Classifier
 
 MIN_WIDTH = 0.9     # narrower components (in reference heights) are never cut
 CUTS = 3            # candidate columns tried per component: the thinnest ink in its middle half
-MIN_PART = 0.95      # least probability of each half's reading
+MIN_PART = 0.98      # least probability of each half's reading
 GAIN = 1.5          # the halves' joint probability must beat the whole's by this factor
 
 
