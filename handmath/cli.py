@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--data", type=Path, default=None, help="folder of the CROHME archives")
     evaluate.add_argument("--limit", type=int, default=None, help="first N expressions only")
     evaluate.add_argument("--report", type=Path, default=None, help="JSON report (default: reports/SPLIT.json)")
+    evaluate.add_argument("--style", choices=("clean", "photo"), default="clean",
+                          help="score clean drawings, or each drawing photographed on paper (training.photo)")
 
     bench = commands.add_parser("benchmark", help="median recognition time per expression, model loaded")
     bench.add_argument("--split", default="valid_2013", choices=("train_2014", "valid_2013", "test_2014"))
@@ -130,7 +132,8 @@ def solve(args) -> int:
     else:
         from handmath.recognize import Recognizer
 
-        lines = [line.latex for line in Recognizer().recognize_lines(args.image)]
+        recognition = Recognizer().recognize(args.image)
+        lines = [line.latex for line in recognition.lines or (recognition,)]
         latex = lines if len(lines) > 1 else lines[0]
         for line in lines:
             print(f"read:     {line}")
@@ -155,9 +158,10 @@ def evaluate(args) -> int:
     from handmath.evaluate import evaluate as run
     from handmath.recognize import Recognizer
 
-    report = run(Recognizer(), _data_dir(args), args.split, limit=args.limit)
+    report = run(Recognizer(), _data_dir(args), args.split, limit=args.limit, style=args.style)
     summary = report.summary()
-    path = args.report or Path("reports") / f"{args.split}.json"
+    default = args.split if args.style == "clean" else f"{args.split}_{args.style}"
+    path = args.report or Path("reports") / f"{default}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     details = [o.__dict__ | {"token_errors": o.token_errors, "failed_at": o.failed_at} for o in report.outcomes]
     path.write_text(json.dumps({"summary": summary, "expressions": details}, indent=1) + "\n")

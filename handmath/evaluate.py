@@ -2,15 +2,19 @@
 
 Every expression is drawn with the standard pen, recognised, and compared with the ground truth
 written by the same LaTeX generator from the file's MathML, so only structure and symbols count.
+With ``style="photo"`` each drawing is first photographed (:mod:`training.photo`: paper, shadow,
+ruling, ink colour, tilt, blur, noise, JPEG), seeded by the expression's name.
 """
 
 from __future__ import annotations
 
 import statistics
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
 import numpy as np
 from tqdm import tqdm
 
@@ -18,8 +22,10 @@ from handmath.recognize import Recognizer
 from latexgen import latex_tokens, to_latex
 from layout import parse
 from symbolrec import HandmathError, Symbol, features
+from symbolrec.load import load_with_transform
 from symbolrec.preprocess import binarize
 from training.crohme import InkExpression, read_split
+from training.photo import photo, warp_mask
 from training.render import Pen, render
 from training.symbols import ink_box
 
@@ -118,18 +124,50 @@ def _structure_alone(truth: list[tuple[str, np.ndarray]], want: str, scorer) -> 
     return to_latex(parse(symbols, reference, scorer).tree) == want
 
 
+def _ground_truth(expr: InkExpression, image: np.ndarray, masks, to_image: np.ndarray | None = None,
+                  *, grow: int = 0) -> list[tuple[str, np.ndarray]]:
+    """Each symbol's ink as the recogniser sees ``image``: the drawing's masks carried through
+    ``to_image`` (drawing → image) and the loader's scaling and straightening, cut from the
+    loaded image's ink; ``grow`` pixels wider each way where the image is blurred."""
+    grey, to_loaded = load_with_transform(image)
+    matrix = to_loaded if to_image is None else to_loaded @ to_image
+    if np.allclose(matrix, np.eye(3)) and not grow:
+        return _truth_symbols(expr, binarize(grey, min_area=1), masks)
+    try:
+        ink = binarize(grey, min_area=1)
+    except HandmathError:
+        ink = np.zeros(grey.shape, bool)
+    kernel = np.ones((2 * grow + 1, 2 * grow + 1), np.uint8)
+    moved = [cv2.dilate(warp_mask(m, matrix, grey.shape).view(np.uint8), kernel).view(bool) for m in masks]
+    return _truth_symbols(expr, ink, moved)
+
+
 def evaluate(recognizer: Recognizer, data_dir: Path, split: str, *, limit: int | None = None,
-             progress: bool = True) -> Report:
-    """Render, recognise and score every expression of ``split`` (those with a MathML truth)."""
+             progress: bool = True, style: str = "clean",
+             degradations: str | list[str] | None = None) -> Report:
+    """Render, recognise and score every expression of ``split`` (those with a MathML truth).
+
+    ``style="photo"`` photographs each rendering first (``degradations``: the names of
+    :data:`training.photo.DEGRADATIONS` to apply, all of them by default).
+    """
+    if style not in ("clean", "photo"):
+        raise ValueError(f"style must be 'clean' or 'photo', got {style!r}")
     report = Report(split)
     expressions = [e for e in read_split(data_dir, split, limit=limit) if e.tree is not None]
     for expr in tqdm(expressions, desc=f"evaluate {split}", unit="expr", disable=not progress):
         truth = to_latex(expr.tree)
         rendering = render(expr, Pen())
-        gt = _truth_symbols(expr, binarize(rendering.image, min_area=1), rendering.symbol_masks)
+        if style == "photo":
+            shot = photo(rendering.image, np.random.default_rng(zlib.crc32(expr.name.encode())),
+                         only=degradations)
+            image = shot.image
+            gt = _ground_truth(expr, image, rendering.symbol_masks, shot.homography, grow=2)
+        else:
+            image = rendering.image
+            gt = _ground_truth(expr, image, rendering.symbol_masks)
         started = time.perf_counter()
         try:
-            result = recognizer.recognize(rendering.image)
+            result = recognizer.recognize(image)
         except HandmathError as err:
             report.outcomes.append(Outcome(expr.name, truth, None, time.perf_counter() - started,
                                            len(gt), error=str(err)))

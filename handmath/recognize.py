@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,7 +13,7 @@ import numpy as np
 
 from handmath.overlay import draw_overlay
 from latexgen import to_latex, token_for
-from layout import Relation, Tree, parse
+from layout import Node, Relation, Tree, parse
 from layout.context import resolve_in_context
 from layout.scorer import LearnedScorer
 from layout.words import join_dots, join_function_names
@@ -27,6 +27,7 @@ from symbolrec.segment import segment
 from symbolrec.split import split
 
 MAX_COMPONENTS = 600   # more ink blobs than this is a page of text or noise, not one expression
+LINE_BREAK = r"\\"    # between the lines of a system or of working, as in a LaTeX array
 
 
 class TooMuchInkError(HandmathError):
@@ -43,6 +44,9 @@ class Recognition:
     graph: nx.DiGraph = field(repr=False, compare=False)
     timings: dict[str, float] = field(default_factory=dict, compare=False)
     ink: np.ndarray | None = field(default=None, repr=False, compare=False)
+    lines: tuple["Recognition", ...] = field(default=(), repr=False, compare=False)
+    """Each line of writing read on its own, top to bottom, boxes in image coordinates (empty when
+    the image holds one line; ``latex`` then joins them with ``\\``)."""
 
     @property
     def image_shape(self) -> tuple[int, int]:
@@ -74,8 +78,12 @@ class Recognition:
                 "parent": None if link is None else {"id": link[0], "relation": link[1].value,
                                                       "probability": round(link[2], 4)},
             })
+        lines, first = [], 0
+        for line in self.lines or (self,):
+            lines.append({"latex": line.latex, "symbols": list(range(first, first + len(line.symbols)))})
+            first += len(line.symbols)
         return {"latex": self.latex, "image": {"height": self.image_shape[0], "width": self.image_shape[1]},
-                "symbols": symbols, "timings": {k: round(v, 5) for k, v in self.timings.items()}}
+                "symbols": symbols, "lines": lines, "timings": {k: round(v, 5) for k, v in self.timings.items()}}
 
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
@@ -115,7 +123,10 @@ class Recognizer:
         self.group_threshold = group_threshold
 
     def recognize(self, image) -> Recognition:
-        """Read one handwritten expression from ``image`` (path, bytes, PIL image or array).
+        """Read the handwritten maths in ``image`` (path, bytes, PIL image or array).
+
+        Several lines of writing (a system, an equation and its working) are read one by one, top
+        to bottom, into :attr:`Recognition.lines`.
 
         Raises
         ------
@@ -128,15 +139,12 @@ class Recognizer:
         clock.lap("load")
         ink = binarize(grey)
         clock.lap("binarize")
-        return self.recognize_ink(ink, clock)
-
-    def recognize_lines(self, image) -> list[Recognition]:
-        """Read each line of writing in ``image`` on its own, top to bottom (e.g. a system).
-
-        Boxes are relative to each line's own crop.
-        """
-        ink = binarize(load_image(image))
-        return [self.recognize_ink(np.ascontiguousarray(ink[box.slice()])) for box in split_lines(ink)]
+        boxes = split_lines(ink)
+        clock.lap("lines")
+        if len(boxes) < 2:
+            return self.recognize_ink(ink, clock)
+        lines = [_moved(self.recognize_ink(np.ascontiguousarray(ink[box.slice()])), box, ink) for box in boxes]
+        return _stacked(lines, ink, clock)
 
     def recognize_ink(self, ink: np.ndarray, clock: "_Clock | None" = None) -> Recognition:
         """The rest of :meth:`recognize`, from a bool ink mask."""
@@ -173,13 +181,48 @@ class Recognizer:
 class _Clock:
     def __init__(self):
         self.laps: dict[str, float] = {}
-        self._last = self._start = time.perf_counter()
+        self._last = self.start = time.perf_counter()
 
     def lap(self, name: str) -> None:
         now = time.perf_counter()
         self.laps[name] = now - self._last
-        self.laps["total"] = now - self._start
+        self.laps["total"] = now - self.start
         self._last = now
+
+
+def _moved(line: Recognition, box: BBox, ink: np.ndarray) -> Recognition:
+    """``line``, read from the crop ``box`` of ``ink``, with its boxes in the image's coordinates."""
+    symbols = tuple(replace(s, bbox=BBox(s.bbox.x + box.x, s.bbox.y + box.y, s.bbox.w, s.bbox.h))
+                    for s in line.symbols)
+    graph = line.graph.copy()
+    for i, s in enumerate(symbols):
+        graph.nodes[i]["bbox"] = s.bbox
+    return replace(line, symbols=symbols, graph=graph, ink=ink)
+
+
+def _stacked(lines: list[Recognition], ink: np.ndarray, clock: "_Clock") -> Recognition:
+    """One recognition of several lines: their symbols numbered on, their rows joined by a break."""
+    symbols, row, graph = [], [], nx.DiGraph()
+    for line in lines:
+        offset = len(symbols)
+        if symbols:
+            row.append(Node(LINE_BREAK))
+        row.extend(_renumbered(node, offset) for node in line.tree.row)
+        graph = nx.union(graph, nx.relabel_nodes(line.graph, lambda i, o=offset: i + o))
+        symbols.extend(line.symbols)
+    timings = dict(clock.laps)
+    for line in lines:
+        for stage, seconds in line.timings.items():
+            if stage != "total":
+                timings[stage] = timings.get(stage, 0.0) + seconds
+    timings["total"] = time.perf_counter() - clock.start
+    return Recognition(rf" {LINE_BREAK} ".join(line.latex for line in lines), tuple(symbols), Tree(tuple(row)),
+                       graph, timings, ink, tuple(lines))
+
+
+def _renumbered(node: Node, offset: int) -> Node:
+    children = {r: tuple(_renumbered(c, offset) for c in kids) for r, kids in node.children.items()}
+    return Node(node.label, children, None if node.symbol is None else node.symbol + offset)
 
 
 @lru_cache(maxsize=1)

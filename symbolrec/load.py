@@ -1,4 +1,4 @@
-"""Turn whatever the caller has (path, bytes, PIL image, array) into one grey uint8 array."""
+"""Turn whatever the caller has (path, bytes, PIL image, array) into one upright grey uint8 array."""
 
 from __future__ import annotations
 
@@ -12,23 +12,54 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from symbolrec._types import ImageError
+from symbolrec.deskew import straighten as _straighten
 
 MAX_PIXELS = 60_000_000          # larger images are refused (decompression bombs, 20k x 20k scans)
 WORK_SIDE = 2400                 # longer sides are scaled down to this before any processing
+DRAFT_SIDE = 1920                # a JPEG may be decoded at a reduced scale down to this (4000 px → 2000)
+LUMA = np.array([0.299, 0.587, 0.114])   # RGB → grey weights (ITU-R BT.601, as PIL and JPEG)
 
 
-def load_image(source, *, max_pixels: int = MAX_PIXELS) -> np.ndarray:
-    """Return ``source`` as an (H, W) uint8 grey image, dark ink on light paper.
+def load_image(source, *, max_pixels: int = MAX_PIXELS, straighten: bool = True) -> np.ndarray:
+    """Return ``source`` as an (H, W) uint8 grey image, dark ink on light paper, upright.
 
     Accepts a path, raw bytes, a PIL image or a numpy array (grey, RGB, RGBA, any integer or float
-    dtype). Applies the EXIF orientation of phone photos, composites transparency onto white and
-    maps 16-bit and float images to 8 bits.
+    dtype). Applies the EXIF orientation of phone photos, composites transparency onto white, maps
+    16-bit and float images to 8 bits, and colour to grey by luma (the JPEG Y channel, in which blue
+    ink is dark and light-blue ruling is pale). Images over ``WORK_SIDE`` pixels are scaled down, and
+    a page photographed at a tilt is turned level (:func:`symbolrec.deskew.straighten`) unless
+    ``straighten`` is false.
 
     Raises
     ------
     ImageError
         If the file is missing, not an image, truncated, or has more than ``max_pixels`` pixels.
     """
+    return load_with_transform(source, max_pixels=max_pixels, straighten=straighten)[0]
+
+
+def load_with_transform(source, *, max_pixels: int = MAX_PIXELS,
+                        straighten: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`load_image`, and the (3, 3) matrix taking pixels of ``source`` to pixels of the result.
+
+    The matrix holds the scaling down and the straightening (not the EXIF rotation: pixels of an
+    EXIF-rotated file are counted as the photo is shown), so ground truth drawn on the input can be
+    carried onto what the recogniser reads.
+    """
+    grey = _load(source, max_pixels)
+    matrix = np.eye(3)
+    side = max(grey.shape)
+    if side > WORK_SIDE:
+        size = grey.shape[::-1]
+        grey = _shrink(grey)
+        matrix = np.diag([grey.shape[1] / size[0], grey.shape[0] / size[1], 1.0])
+    if straighten:
+        level = _straighten(grey)
+        grey, matrix = level.image, level.matrix @ matrix
+    return grey, matrix
+
+
+def _load(source, max_pixels: int) -> np.ndarray:
     if isinstance(source, np.ndarray):
         return _from_array(source)
     if isinstance(source, Image.Image):
@@ -53,6 +84,8 @@ def _open(handle, name: str, max_pixels: int) -> np.ndarray:
             image = Image.open(handle)
             if image.width * image.height > max_pixels:
                 raise ImageError(f"{name}: {image.width}x{image.height} is more than {max_pixels:,} pixels")
+            if image.format == "JPEG" and image.mode in ("RGB", "YCbCr", "L"):
+                image.draft("L", _draft_size(image.size))   # decode only the Y (luma) plane, 1/2–1/8 size if large
             image.load()
         except ImageError:
             raise
@@ -77,12 +110,25 @@ def _from_pil(image: Image.Image, max_pixels: int) -> np.ndarray:
         rgba = image.convert("RGBA")
         paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         image = Image.alpha_composite(paper, rgba)
-    return _shrink(np.asarray(image.convert("L")))
+    return np.asarray(image.convert("L"))
+
+
+def _draft_size(size: tuple[int, int]) -> tuple[int, int]:
+    """The smallest size a JPEG decoder may hand back (it scales by 1/2, 1/4, 1/8 while decoding,
+    far faster than decoding in full and scaling after): ``DRAFT_SIDE`` on the longer side."""
+    factor = min(1.0, DRAFT_SIDE / max(size))
+    return max(1, int(size[0] * factor)), max(1, int(size[1] * factor))
 
 
 def _from_array(array: np.ndarray) -> np.ndarray:
     if array.size == 0 or array.ndim not in (2, 3):
         raise ImageError(f"expected an (H, W) or (H, W, C) array, got shape {array.shape}")
+    if array.dtype == np.uint8 and (array.ndim == 2 or array.shape[2] == 3):   # the common case, fast
+        grey = np.ascontiguousarray(array if array.ndim == 2 else cv2.cvtColor(array, cv2.COLOR_RGB2GRAY))
+        factor = max(grey.shape) // DRAFT_SIDE      # a whole factor first, as a JPEG decoder would
+        if factor >= 2:
+            grey = cv2.resize(grey, (grey.shape[1] // factor, grey.shape[0] // factor), interpolation=cv2.INTER_AREA)
+        return grey
     if array.ndim == 3:
         if array.shape[2] == 4:
             alpha = array[..., 3:4].astype(np.float64) / (np.iinfo(array.dtype).max if array.dtype.kind in "ui" else 1.0)
@@ -92,10 +138,10 @@ def _from_array(array: np.ndarray) -> np.ndarray:
             array = _to_unit(array)
         else:
             raise ImageError(f"expected 1, 3 or 4 channels, got {array.shape[2]}")
-        grey = array.mean(axis=2) if array.shape[2] == 3 else array[..., 0]
+        grey = array @ LUMA if array.shape[2] == 3 else array[..., 0]
     else:
         grey = _to_unit(array)
-    return _shrink(np.clip(grey * 255 + 0.5, 0, 255).astype(np.uint8))
+    return np.clip(grey * 255 + 0.5, 0, 255).astype(np.uint8)
 
 
 def _to_unit(array: np.ndarray) -> np.ndarray:
