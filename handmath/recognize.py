@@ -139,10 +139,11 @@ class Recognizer:
         clock.lap("load")
         ink = binarize(grey)
         clock.lap("binarize")
-        boxes = split_lines(ink)
+        region = _box_of(ink)   # the writing alone, a small part of a phone's frame
+        boxes = [BBox(b.x + region.x, b.y + region.y, b.w, b.h) for b in split_lines(ink[region.slice()])]
         clock.lap("lines")
-        if len(boxes) < 2:
-            return self.recognize_ink(ink, clock)
+        if len(boxes) == 1:
+            return _moved(self.recognize_ink(np.ascontiguousarray(ink[boxes[0].slice()]), clock), boxes[0], ink)
         lines = [_moved(self.recognize_ink(np.ascontiguousarray(ink[box.slice()])), box, ink) for box in boxes]
         return _stacked(lines, ink, clock)
 
@@ -188,6 +189,12 @@ class _Clock:
         self.laps[name] = now - self._last
         self.laps["total"] = now - self.start
         self._last = now
+
+
+def _box_of(ink: np.ndarray) -> BBox:
+    """The box around all of ``ink`` (which holds some)."""
+    rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    return BBox(int(columns[0]), int(rows[0]), int(columns[-1] - columns[0] + 1), int(rows[-1] - rows[0] + 1))
 
 
 def _moved(line: Recognition, box: BBox, ink: np.ndarray) -> Recognition:
