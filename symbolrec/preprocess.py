@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
-from skimage.filters import threshold_otsu
+import networkx as nx
 
 from symbolrec._types import NoInkError
 from symbolrec.rules import Ruling, drop_scraps, find_ruling, inked_lines, remove_ruling
@@ -122,7 +120,7 @@ def binarize(grey: np.ndarray, *, min_area: int | None = None) -> np.ndarray:
     if noise < CLEAN_NOISE and ruling is None:           # a scan or a drawing: as it always was
         if step > 1:
             flat = _divide(grey, light)
-        threshold = min(threshold_otsu(flat), 1 - MIN_CONTRAST / 2)
+        threshold = min(_otsu(flat), 1 - MIN_CONTRAST / 2)
         ink = _drop_specks(flat < threshold, min_area)
     else:
         ink, ruling = _photo_ink(flat, paper, noise, ruling, min_area if step == 1 else None)
@@ -132,6 +130,13 @@ def binarize(grey: np.ndarray, *, min_area: int | None = None) -> np.ndarray:
         raise NoInkError("no writing found: only specks on the page" if ruling is None
                          else "no writing found: only the ruling of the page")
     return ink
+
+
+def _otsu(flat: np.ndarray) -> float:
+    """Otsu's threshold of a [0, 1] image, on 256 levels (OpenCV's: scikit-image would pull in
+    SciPy, a second of start-up)."""
+    level, _ = cv2.threshold(np.round(flat * 255).astype(np.uint8), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return (level + 0.5) / 255
 
 
 def _shrink_dark(grey: np.ndarray, step: int) -> np.ndarray:
@@ -224,7 +229,10 @@ def _writing_groups(stats: np.ndarray) -> np.ndarray:
     gap_x = np.maximum(0, np.maximum(x[:, None], x[None, :]) - np.minimum((x + w)[:, None], (x + w)[None, :]))
     gap_y = np.maximum(0, np.maximum(y[:, None], y[None, :]) - np.minimum((y + h)[:, None], (y + h)[None, :]))
     near = np.hypot(gap_x, gap_y) <= REGION_GAP * symbol
-    _, group = connected_components(csr_matrix(near), directed=False)
+    graph = nx.Graph(zip(*np.nonzero(near)))
+    group = np.empty(len(stats), np.int64)
+    for number, members in enumerate(nx.connected_components(graph)):
+        group[list(members)] = number
     mass = np.bincount(group, weights=areas.astype(np.float64))
     return mass[group] >= REGION_SHARE * mass.max()
 
