@@ -14,7 +14,7 @@ import numpy as np
 from handmath.overlay import draw_overlay
 from latexgen import to_latex, token_for
 from layout import Node, Relation, Tree, parse
-from layout.context import resolve_in_context
+from layout.context import ContextPrior, reread_in_context, resolve_in_context
 from layout.scorer import LearnedScorer
 from layout.words import join_dots, join_function_names
 from symbolrec import BBox, HandmathError, Symbol, features
@@ -120,6 +120,7 @@ class Recognizer:
                  threads: int = 1, group_threshold: float = GROUP_THRESHOLD):
         self.classifier = Classifier(model, threads=threads)
         self.scorer = LearnedScorer(relations)
+        self.context = ContextPrior.load()
         self.group_threshold = group_threshold
 
     def recognize(self, image) -> Recognition:
@@ -172,7 +173,11 @@ class Recognizer:
             If ``symbols`` is empty.
         """
         clock = clock or _Clock()
-        result = parse(list(symbols), features.reference_height([s.bbox for s in symbols]), self.scorer)
+        reference = features.reference_height([s.bbox for s in symbols])
+        result = parse(list(symbols), reference, self.scorer)
+        relabelled = reread_in_context(result.tree, symbols, self.context)
+        if [s.label for s in relabelled] != [s.label for s in symbols]:  # read the new labels' layout
+            symbols, result = relabelled, parse(relabelled, reference, self.scorer)
         tree, symbols = resolve_in_context(result.tree, symbols)
         latex = to_latex(tree)
         clock.lap("layout")

@@ -1,16 +1,246 @@
-"""Use the tree to settle what a symbol's shape alone cannot: a comma raised as a superscript is a
-prime (``f^{\\prime}``), since CROHME writes ``f'`` that way; a ``\\times`` with nothing to multiply
-on one side is the letter ``x``."""
+"""Use the tree to settle what a symbol's shape alone cannot.
+
+Rules: a comma raised as a superscript is a prime (``f^{\\prime}``), since CROHME writes ``f'``
+that way; a ``\\times`` with nothing to multiply on one side is the letter ``x``.
+
+A learned prior (:class:`ContextPrior`, from ``training/context_prior.py`` on train_2014): how
+likely a symbol is after its left neighbour in its row and before its right one, in an expression
+with the other symbols it holds, and with its height and its centre against its neighbours'.
+:func:`rescore_in_context` weighs each unsure symbol's ranked alternatives by it, so that ``P(``
+reads as a capital P, ``2q`` as ``29`` and a tall ``x`` among small letters as ``X``;
+:func:`pair_bars` reads matching strokes around a stretch of a row as ``|x|``.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import json
+import math
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping
 
 from layout._tree import Node, Relation, Tree
 from symbolrec import Symbol
 
 PRIME = r"\prime"
 TIMES = r"\times"
+END = "</>"                  # the token after a row's last symbol
+MODEL = Path(__file__).resolve().parent / "models" / "context.json"
+SMOOTHING = 20.0             # pseudo-counts pulling a rare neighbour's counts toward the overall rates
+WEIGHT = 0.5                 # how much the prior counts against the classifier's log probability
+COMPANY = 0.25               # how much the rest of the expression counts, the same way
+SHAPE = 0.75                 # how much the symbol's size and height in its row count
+CONFIDENT = 0.95             # a symbol read at least this surely keeps its label
+BAR = "|"
+BAR_LIKE = frozenset({"1", "l", "|"})
+BAR_MIN = 0.05               # a stroke pairs as a bar only if the classifier gives | this much
+PAIR_BONUS = 6.0             # log-odds a matching stroke at the other end adds for both being bars
+KEEP = frozenset({r"\sin", r"\cos", r"\tan", r"\log", r"\lim", r"\ldots"})  # joined runs, not one shape
+
+
+def start_token(relation: str) -> str:
+    """The token a row opens with: ``<start>`` for the main row, ``<Sup>`` for a superscript…"""
+    return f"<{relation}>"
+
+
+@dataclass(frozen=True)
+class ContextPrior:
+    """What symbols are like in context, counted and fitted on ground-truth trees.
+
+    ``follows[token][label]``: how often ``label`` (or :data:`END`) came right after ``token`` (a
+    symbol or a row's opening token) in a row; ``together[a][b]``: in how many of ``expressions``
+    both ``a`` and ``b`` appear; ``shapes[label]``: its log height above the expression's size
+    unit, that height's spread, and its centre's height in units (relative to ``x``), with
+    ``centre_spread`` the spread of a centre against a neighbour's. ``smoothing`` pseudo-counts
+    spread as the overall rates.
+
+    Examples
+    --------
+    >>> prior = ContextPrior({"<start>": {"P": 1, "p": 1}, "P": {"(": 5, END: 1}, "p": {"(": 1, END: 5}})
+    >>> prior.log_factor("P", "<start>", "(") > prior.log_factor("p", "<start>", "(")
+    True
+    """
+
+    follows: Mapping[str, Mapping[str, int]]
+    together: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    expressions: int = 1
+    shapes: Mapping[str, tuple[float, float, float]] = field(default_factory=dict)
+    centre_spread: float = 0.25
+    smoothing: float = SMOOTHING
+
+    def __post_init__(self):
+        if self.smoothing <= 0:
+            raise ValueError(f"smoothing must be positive, got {self.smoothing}")
+        rates: dict[str, float] = {}
+        for counts in self.follows.values():
+            for label, n in counts.items():
+                rates[label] = rates.get(label, 0) + n
+        total = sum(rates.values()) or 1
+        object.__setattr__(self, "_rate", {label: n / total for label, n in rates.items()})
+        object.__setattr__(self, "_totals", {token: sum(c.values()) for token, c in self.follows.items()})
+
+    @classmethod
+    def load(cls, path: Path | str | None = None) -> "ContextPrior":
+        """The prior saved by ``training/context_prior.py`` (the shipped one by default)."""
+        data = json.loads(Path(path or MODEL).read_text())
+        return cls(data["follows"], data["together"], data["expressions"],
+                   {label: tuple(v) for label, v in data["shapes"].items()}, data["centre_spread"])
+
+    def _log_ratio(self, token: str, label: str) -> float:
+        """log P(label | token) / P(label), smoothed; 0 for labels or tokens never seen."""
+        rate = self._rate.get(label)
+        if rate is None or token not in self.follows:
+            return 0.0
+        n = self.follows[token].get(label, 0)
+        return math.log((n + self.smoothing * rate) / (self._totals[token] + self.smoothing) / rate)
+
+    def log_factor(self, label: str, left: str, right: str) -> float:
+        """How much likelier ``label`` is between ``left`` and ``right`` than anywhere (log)."""
+        return self._log_ratio(left, label) + self._log_ratio(label, right)
+
+    def log_company(self, label: str, others) -> float:
+        """How much likelier ``label`` is in an expression holding ``others`` (log, mean over them)."""
+        seen = self.together.get(label)
+        if not seen:
+            return 0.0
+        rate = seen[label] / self.expressions
+        ratios = [math.log((seen.get(o, 0) + self.smoothing * rate) / (self.together[o][o] + self.smoothing) / rate)
+                  for o in set(others) if o in self.together]
+        return sum(ratios) / len(ratios) if ratios else 0.0
+
+    def units(self, heights: list[int], labels: list[str]) -> list[float | None]:
+        """Each symbol's estimate of the expression's log size unit, from all the other symbols.
+
+        A symbol of label ``L`` and height ``h`` says the unit is ``log h - shapes[L][0]``; a
+        symbol's own estimate is the median of the others' (None when no other is known).
+        """
+        says = [math.log(max(h, 1)) - self.shapes[label][0] if label in self.shapes else None
+                for h, label in zip(heights, labels)]
+        out = []
+        for i in range(len(says)):
+            others = sorted(v for j, v in enumerate(says) if j != i and v is not None)
+            out.append(others[len(others) // 2] if others else None)
+        return out
+
+    def log_shape(self, label: str, box, unit: float | None, neighbours: list[tuple[str, float]]) -> float:
+        """Log-likelihood of ``box``'s height and of its centre against its row ``neighbours``
+        ((label, centre y) pairs) if it were ``label``, in an expression of log size ``unit``."""
+        if unit is None or label not in self.shapes:
+            return 0.0
+        height, spread, centre = self.shapes[label]
+        value = _gaussian(math.log(max(box.h, 1)) - unit - height, spread)
+        known = [(self.shapes[n][2], cy) for n, cy in neighbours if n in self.shapes]
+        if known:
+            scale = math.exp(unit)
+            value += sum(_gaussian((box.cy - cy) / scale - (centre - other), self.centre_spread)
+                         for other, cy in known) / len(known)
+        return value
+
+
+def _gaussian(residual: float, spread: float) -> float:
+    return -0.5 * (residual / spread) ** 2 - math.log(spread)
+
+
+def rescore_in_context(tree: Tree, symbols: list[Symbol], prior: ContextPrior, *,
+                       weight: float = WEIGHT, company: float = COMPANY, shape: float = SHAPE,
+                       confident: float = CONFIDENT) -> list[Symbol]:
+    """Relabel unsure symbols with the alternative that fits their context best.
+
+    Each symbol of ``tree`` read with probability under ``confident`` takes, among its ranked
+    alternatives, the label with the highest ``log p + weight * prior.log_factor(label, left,
+    right) + company * prior.log_company(label, others) + shape * prior.log_shape(...)``; rows
+    are read left to right, so a symbol sees its left neighbour's new label. ``symbols`` is not
+    changed; the returned list has the relabelled symbols, their choice first among their
+    alternatives.
+    """
+    symbols = list(symbols)
+    labels = [s.label for s in symbols]
+    unit = prior.units([s.bbox.h for s in symbols], labels) if shape else None
+
+    def choose(i: int, left: str, right: str, beside: list[int]) -> None:
+        symbol = symbols[i]
+        others = labels[:i] + labels[i + 1:]
+        neighbours = [(symbols[j].label, symbols[j].bbox.cy) for j in beside]
+        def score(label: str, p: float) -> float:
+            value = math.log(p) + weight * prior.log_factor(label, left, right)
+            if company:
+                value += company * prior.log_company(label, others)
+            if unit is not None:
+                value += shape * prior.log_shape(label, symbol.bbox, unit[i], neighbours)
+            return value
+        candidates = [(a, p) for a, p in symbol.alternatives if a not in KEEP and p > 0]
+        label, p = max(candidates, key=lambda ap: score(*ap), default=(symbol.label, symbol.confidence))
+        if label != symbol.label:
+            rest = tuple(ap for ap in symbol.alternatives if ap[0] != label)
+            symbols[i] = replace(symbol, label=label, confidence=p, alternatives=((label, p),) + rest)
+
+    def row(nodes: tuple[Node, ...], relation: str) -> None:
+        left = start_token(relation)
+        for k, node in enumerate(nodes):
+            right = nodes[k + 1].label if k + 1 < len(nodes) else END
+            i = node.symbol
+            if i is not None:
+                symbol = symbols[i]
+                if (symbol.confidence < confident and symbol.label not in KEEP and symbol.alternatives
+                        and symbol.alternatives[0][0] == symbol.label):   # not a person's correction
+                    beside = [n.symbol for n in nodes[max(k - 1, 0):k] + nodes[k + 1:k + 2] if n.symbol is not None]
+                    choose(i, left, right, beside)
+                left = symbols[i].label
+            else:
+                left = node.label
+            for child_relation, kids in node.children.items():
+                row(kids, child_relation.value)
+
+    row(tree.row, "start")
+    return symbols
+
+
+def pair_bars(tree: Tree, symbols: list[Symbol], prior: ContextPrior, *, weight: float = WEIGHT,
+              bonus: float = PAIR_BONUS) -> list[Symbol]:
+    """Read matching strokes at both ends of a stretch of one row as ``|``…``|`` (``|x-1|``).
+
+    In each row, the strokes that might be ``|`` (``1``, ``l`` or ``|`` with ``|`` at least
+    :data:`BAR_MIN` likely) pair up outermost first, with something between them; a pair of
+    about the same height whose rows overlap turns into bars when ``bonus`` plus the two
+    symbols' gain in ``log p + weight * prior.log_factor`` is positive.
+    """
+    symbols = list(symbols)
+
+    def gain(k: int, nodes: tuple[Node, ...], relation: str) -> float:
+        symbol = symbols[nodes[k].symbol]
+        p = dict(symbol.alternatives)
+        left = (symbols[nodes[k - 1].symbol].label if nodes[k - 1].symbol is not None else nodes[k - 1].label) \
+            if k else start_token(relation)
+        right = nodes[k + 1].label if k + 1 < len(nodes) else END
+        return (math.log(p[BAR]) - math.log(p.get(symbol.label, symbol.confidence) or 1e-4)
+                + weight * (prior.log_factor(BAR, left, right) - prior.log_factor(symbol.label, left, right)))
+
+    def row(nodes: tuple[Node, ...], relation: str) -> None:
+        ends = [k for k, n in enumerate(nodes) if n.symbol is not None and symbols[n.symbol].label in BAR_LIKE
+                and dict(symbols[n.symbol].alternatives).get(BAR, 0) >= BAR_MIN]
+        while len(ends) >= 2 and ends[-1] - ends[0] >= 2:
+            a, b = nodes[ends[0]].symbol, nodes[ends[-1]].symbol
+            boxa, boxb = symbols[a].bbox, symbols[b].bbox
+            overlap = min(boxa.y2, boxb.y2) - max(boxa.y, boxb.y)
+            if (overlap >= 0.5 * min(boxa.h, boxb.h) and max(boxa.h, boxb.h) <= 1.5 * min(boxa.h, boxb.h)
+                    and bonus + gain(ends[0], nodes, relation) + gain(ends[-1], nodes, relation) > 0):
+                for i in (a, b):
+                    if symbols[i].label != BAR:
+                        p = dict(symbols[i].alternatives)[BAR]
+                        rest = tuple(ap for ap in symbols[i].alternatives if ap[0] != BAR)
+                        symbols[i] = replace(symbols[i], label=BAR, confidence=p, alternatives=((BAR, p),) + rest)
+            ends = ends[1:-1]
+        for node in nodes:
+            for child_relation, kids in node.children.items():
+                row(kids, child_relation.value)
+
+    row(tree.row, "start")
+    return symbols
+
+
+def reread_in_context(tree: Tree, symbols: list[Symbol], prior: ContextPrior) -> list[Symbol]:
+    """:func:`rescore_in_context`, then :func:`pair_bars`: the symbols as their context reads them."""
+    return pair_bars(tree, rescore_in_context(tree, symbols, prior), prior)
 
 
 def resolve_in_context(tree: Tree, symbols: list[Symbol]) -> tuple[Tree, list[Symbol]]:

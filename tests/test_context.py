@@ -1,0 +1,115 @@
+"""Symbols read in context: the learned prior, the rescoring, paired bars, and the prior's training."""
+
+import math
+
+import pytest
+
+from layout import Node, Relation, Tree
+from layout.context import END, ContextPrior, pair_bars, rescore_in_context
+from symbolrec import BBox, Symbol
+from training.context_prior import fit_shapes, right_pairs, row_pairs
+
+
+def s(label, x, y, w, h, *alternatives):
+    """A symbol whose best alternative is its label (the classifier's own reading)."""
+    alternatives = alternatives or ((label, 1.0),)
+    return Symbol(BBox(x, y, w, h), label, alternatives[0][1], alternatives)
+
+
+def flat(symbols):
+    """The tree of one row holding ``symbols`` left to right."""
+    return Tree(tuple(Node(x.label, symbol=i) for i, x in enumerate(symbols)))
+
+
+@pytest.fixture(scope="module")
+def prior():
+    return ContextPrior.load()
+
+
+def test_prior_prefers_labels_seen_in_that_context():
+    toy = ContextPrior({"<start>": {"P": 1, "p": 1}, "P": {"(": 5, END: 1}, "p": {"(": 1, END: 5}})
+    assert toy.log_factor("P", "<start>", "(") > toy.log_factor("p", "<start>", "(")
+    assert toy.log_factor("p", "<start>", END) > toy.log_factor("P", "<start>", END)
+    assert toy.log_factor("unseen", "<start>", "(") == 0.0
+    with pytest.raises(ValueError, match="smoothing"):
+        ContextPrior({}, smoothing=0)
+
+
+def test_shipped_prior_reads_digits_among_digits(prior):
+    # "2q+1": the unsure q between a digit and an operator is a 9
+    symbols = [s("2", 0, 100, 25, 40), s("q", 30, 100, 25, 40, ("q", 0.55), ("9", 0.45)),
+               s("+", 60, 105, 25, 25), s("1", 90, 100, 10, 40)]
+    out = rescore_in_context(flat(symbols), symbols, prior)
+    assert [x.label for x in out] == ["2", "9", "+", "1"]
+    assert out[1].confidence == 0.45 and out[1].alternatives[0] == ("9", 0.45)
+    assert symbols[1].label == "q"   # the input is left alone
+
+
+def test_sure_symbols_and_corrections_are_kept(prior):
+    sure = [s("2", 0, 100, 25, 40), s("q", 30, 100, 25, 40, ("q", 0.97), ("9", 0.03)), s("+", 60, 105, 25, 25)]
+    assert rescore_in_context(flat(sure), sure, prior)[1].label == "q"
+    corrected = Symbol(BBox(30, 100, 25, 40), "q", 0.45, (("9", 0.55), ("q", 0.45)))   # a person's "q"
+    symbols = [sure[0], corrected, sure[2]]
+    assert rescore_in_context(flat(symbols), symbols, prior)[1].label == "q"
+
+
+def test_function_names_are_not_rescored(prior):
+    symbols = [s(r"\sin", 0, 100, 60, 40, (r"\sin", 0.5), ("s", 0.4)), s("x", 70, 110, 25, 28)]
+    assert rescore_in_context(flat(symbols), symbols, prior)[0].label == r"\sin"
+
+
+def test_shape_tells_capital_from_small_letters(prior):
+    box_small, box_tall = BBox(40, 112, 28, 28), BBox(40, 92, 36, 48)
+    neighbours = [("a", 126.0), ("b", 120.0)]
+    unit = math.log(28) - prior.shapes["a"][0]
+    assert prior.log_shape("X", box_tall, unit, neighbours) > prior.log_shape("x", box_tall, unit, neighbours)
+    assert prior.log_shape("x", box_small, unit, neighbours) > prior.log_shape("X", box_small, unit, neighbours)
+    # p hangs below its neighbours' line, P sits on it
+    hanging, sitting = BBox(40, 115, 28, 40), BBox(40, 100, 28, 40)
+    line = [("a", 126.0)]
+    assert prior.log_shape("p", hanging, unit, line) > prior.log_shape("P", hanging, unit, line)
+    assert prior.log_shape("P", sitting, unit, line) > prior.log_shape("p", sitting, unit, line)
+    assert prior.log_shape("x", box_small, None, neighbours) == 0.0
+
+
+def test_units_leave_each_symbol_out(prior):
+    units = prior.units([28, 28, 56], ["a", "x", "unknown"])
+    assert units[2] is not None and units[0] == pytest.approx(math.log(28) - prior.shapes["x"][0])
+
+
+def test_strokes_at_both_ends_pair_as_bars(prior):
+    bar = (("1", 0.7), ("|", 0.25))
+    symbols = [s("1", 0, 95, 8, 45, *bar), s("x", 20, 110, 28, 28), s("1", 60, 95, 8, 45, *bar)]
+    assert [x.label for x in pair_bars(flat(symbols), symbols, prior)] == ["|", "x", "|"]
+    # adjacent strokes, or strokes of very different heights, stay as they were
+    apart = [symbols[0], s("1", 20, 95, 8, 45, *bar)]
+    assert [x.label for x in pair_bars(flat(apart), apart, prior)] == ["1", "1"]
+    short = [symbols[0], symbols[1], s("1", 60, 120, 8, 15, *bar)]
+    assert [x.label for x in pair_bars(flat(short), short, prior)] == ["1", "x", "1"]
+
+
+def test_recognizer_reads_unsure_symbols_in_context(recognizer):
+    symbols = [s("2", 0, 100, 25, 40), s("q", 30, 100, 25, 40, ("q", 0.55), ("9", 0.45)),
+               s("+", 60, 105, 25, 25), s("1", 90, 100, 10, 40)]
+    result = recognizer.lay_out(symbols)
+    assert result.latex == "29+1"
+    assert result.symbols[1].label == "9"
+
+
+def test_row_pairs_open_and_close_every_row():
+    tree = Tree((Node("x", {Relation.SUP: (Node("2"),)}), Node("+"), Node("1")))
+    assert list(row_pairs(tree.row)) == [("<start>", "x"), ("x", "+"), ("+", "1"), ("1", END),
+                                         ("<Sup>", "2"), ("2", END)]
+
+
+def test_fit_shapes_recovers_sizes_and_heights():
+    # "x" sits on the line at height 20; "P" is 1.5 times taller and sits on it too
+    expressions = []
+    for scale in (1.0, 2.0, 3.0):
+        h = int(20 * scale)
+        boxes = [BBox(0, 100 - h, 20, h), BBox(30, 100 - int(1.5 * h), 20, int(1.5 * h)), BBox(60, 100 - h, 20, h)]
+        tree = Tree((Node("x", symbol=0), Node("P", symbol=1), Node("x", symbol=2)))
+        expressions.append((["x", "P", "x"], boxes, list(right_pairs(tree.row))))
+    shapes, spread = fit_shapes(expressions)
+    assert shapes["x"][0] == 0 and shapes["P"][0] == pytest.approx(math.log(1.5), abs=0.01)
+    assert shapes["P"][2] == pytest.approx(-0.25, abs=0.02) and spread < 0.05
