@@ -14,7 +14,6 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import cv2
 import numpy as np
 from tqdm import tqdm
 
@@ -22,10 +21,8 @@ from handmath.recognize import Recognizer
 from latexgen import latex_tokens, to_latex
 from layout import parse
 from symbolrec import HandmathError, Symbol, features
-from symbolrec.load import load_with_transform
-from symbolrec.preprocess import binarize
 from training.crohme import InkExpression, read_split
-from training.photo import photo, warp_mask
+from training.photo import photo, read_like_recogniser
 from training.render import Pen, render
 from training.symbols import ink_box
 
@@ -124,24 +121,6 @@ def _structure_alone(truth: list[tuple[str, np.ndarray]], want: str, scorer) -> 
     return to_latex(parse(symbols, reference, scorer).tree) == want
 
 
-def _ground_truth(expr: InkExpression, image: np.ndarray, masks, to_image: np.ndarray | None = None,
-                  *, grow: int = 0) -> list[tuple[str, np.ndarray]]:
-    """Each symbol's ink as the recogniser sees ``image``: the drawing's masks carried through
-    ``to_image`` (drawing → image) and the loader's scaling and straightening, cut from the
-    loaded image's ink; ``grow`` pixels wider each way where the image is blurred."""
-    grey, to_loaded = load_with_transform(image)
-    matrix = to_loaded if to_image is None else to_loaded @ to_image
-    if np.allclose(matrix, np.eye(3)) and not grow:
-        return _truth_symbols(expr, binarize(grey, min_area=1), masks)
-    try:
-        ink = binarize(grey, min_area=1)
-    except HandmathError:
-        ink = np.zeros(grey.shape, bool)
-    kernel = np.ones((2 * grow + 1, 2 * grow + 1), np.uint8)
-    moved = [cv2.dilate(warp_mask(m, matrix, grey.shape).view(np.uint8), kernel).view(bool) for m in masks]
-    return _truth_symbols(expr, ink, moved)
-
-
 def evaluate(recognizer: Recognizer, data_dir: Path, split: str, *, limit: int | None = None,
              progress: bool = True, style: str = "clean",
              degradations: str | list[str] | None = None) -> Report:
@@ -161,10 +140,10 @@ def evaluate(recognizer: Recognizer, data_dir: Path, split: str, *, limit: int |
             shot = photo(rendering.image, np.random.default_rng(zlib.crc32(expr.name.encode())),
                          only=degradations)
             image = shot.image
-            gt = _ground_truth(expr, image, rendering.symbol_masks, shot.homography, grow=2)
+            gt = _truth_symbols(expr, *read_like_recogniser(image, rendering.symbol_masks, shot.homography, grow=2))
         else:
             image = rendering.image
-            gt = _ground_truth(expr, image, rendering.symbol_masks)
+            gt = _truth_symbols(expr, *read_like_recogniser(image, rendering.symbol_masks))
         started = time.perf_counter()
         try:
             result = recognizer.recognize(image)

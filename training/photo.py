@@ -21,6 +21,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from symbolrec import HandmathError
+from symbolrec.load import load_with_transform
+from symbolrec.preprocess import binarize
+
 DEGRADATIONS = ("frame", "paper", "shadow", "lines", "ink", "rotation", "perspective", "blur", "noise", "jpeg")
 MAX_SIDE = 2400          # longest side of a framed photo (what symbolrec.load works at)
 MARGIN = 16              # pixels of paper around the expression when it is not framed
@@ -219,6 +223,27 @@ def render_photo(image: np.ndarray, style: PhotoStyle, chosen: set[str], *, mask
         photo_image = np.ascontiguousarray(cv2.imdecode(data, cv2.IMREAD_COLOR)[..., ::-1])
     warped = tuple(warp_mask(m, homography, (height, width)) for m in masks)
     return Photo(photo_image, homography, warped, style)
+
+
+def read_like_recogniser(image: np.ndarray, masks: Iterable[np.ndarray], to_image: np.ndarray | None = None,
+                         *, grow: int = 0) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The ink the recogniser finds in ``image``, and each drawing mask carried onto it.
+
+    ``to_image`` takes drawing pixels to ``image`` pixels (a :attr:`Photo.homography`; identity when
+    omitted); the loader's own scaling and straightening are added, and the masks widened ``grow``
+    pixels each way where the photo's blur spread the ink. A photo with no ink left gives an empty
+    mask, so its symbols count as missed.
+    """
+    grey, to_loaded = load_with_transform(image)
+    matrix = to_loaded if to_image is None else to_loaded @ to_image
+    try:
+        ink = binarize(grey, min_area=1)
+    except HandmathError:
+        ink = np.zeros(grey.shape, bool)
+    if np.allclose(matrix, np.eye(3)) and not grow:
+        return ink, list(masks)
+    kernel = np.ones((2 * grow + 1, 2 * grow + 1), np.uint8)
+    return ink, [cv2.dilate(warp_mask(m, matrix, grey.shape).view(np.uint8), kernel).view(bool) for m in masks]
 
 
 def warp_mask(mask: np.ndarray, homography: np.ndarray, shape: tuple[int, int]) -> np.ndarray:

@@ -14,6 +14,7 @@ from symbolrec import features
 from symbolrec._types import BBox, HandmathError
 from symbolrec.preprocess import binarize
 from training.crohme import InkExpression, read_split
+from training.photo import DEGRADATIONS, photo, read_like_recogniser
 from training.render import Pen, render
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,11 @@ class SymbolSet:
     def save(self, path: Path) -> None:
         np.savez_compressed(path, patches=self.patches, geometry=self.geometry, labels=self.labels)
 
+    def joined(self, other: "SymbolSet") -> "SymbolSet":
+        return SymbolSet(*(np.concatenate([a, b]) for a, b in ((self.patches, other.patches),
+                                                              (self.geometry, other.geometry),
+                                                              (self.labels, other.labels))))
+
     @classmethod
     def load(cls, path: Path) -> "SymbolSet":
         with np.load(path) as data:
@@ -44,16 +50,27 @@ def ink_box(mask: np.ndarray) -> BBox | None:
     return BBox(int(xs.min()), int(ys.min()), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1))
 
 
-def symbol_samples(expr: InkExpression, pen: Pen, rng: np.random.Generator | None = None):
+PHOTO_DEGRADATIONS = tuple(d for d in DEGRADATIONS if d != "frame")   # the pen already varies the size
+
+
+def symbol_samples(expr: InkExpression, pen: Pen, rng: np.random.Generator | None = None, *,
+                   photographed: bool = False):
     """Yield ``(patch, geometry, label)`` for each symbol of ``expr`` rendered with ``pen``.
 
     The patch is cut from the binarised rendering exactly as the recogniser cuts it from a
-    photo: the symbol's own ink inside its box, through :func:`symbolrec.features.patch`.
+    photo: the symbol's own ink inside its box, through :func:`symbolrec.features.patch`. With
+    ``photographed`` the rendering is first photographed (:func:`training.photo.photo`: paper,
+    shadow, ruling, ink colour, tilt, blur, noise, JPEG) and the ink is what the recogniser finds.
     """
+    rng = rng or np.random.default_rng(0)
     rendering = render(expr, pen, rng)
-    ink = binarize(rendering.image, min_area=1)
+    if photographed:
+        shot = photo(rendering.image, rng, only=PHOTO_DEGRADATIONS, symbol_height=pen.symbol_height)
+        ink, masks = read_like_recogniser(shot.image, rendering.symbol_masks, shot.homography, grow=1)
+    else:
+        ink, masks = binarize(rendering.image, min_area=1), rendering.symbol_masks
     pieces = []
-    for symbol, mask in zip(expr.symbols, rendering.symbol_masks):
+    for symbol, mask in zip(expr.symbols, masks):
         own = ink & mask
         box = ink_box(own)
         if box is not None:
@@ -66,24 +83,25 @@ def symbol_samples(expr: InkExpression, pen: Pen, rng: np.random.Generator | Non
 
 
 def _expression_samples(args):
-    expr, renders, seed = args
+    expr, renders, photos, seed = args
     rng = np.random.default_rng(seed)
     out = []
-    for k in range(renders):
+    for k in range(renders + photos):
         pen = Pen() if k == 0 and renders == 1 else Pen.random(rng)
         try:
-            for p, g, label in symbol_samples(expr, pen, rng):
+            for p, g, label in symbol_samples(expr, pen, rng, photographed=k >= renders):
                 out.append(((p * 255).astype(np.uint8), g, label))
         except (ValueError, HandmathError) as err:
             log.debug("%s: %s", expr.name, err)
     return out
 
 
-def build(data_dir: Path, split: str, *, renders: int, seed: int, workers: int = 2,
+def build(data_dir: Path, split: str, *, renders: int, seed: int, photos: int = 0, workers: int = 2,
           limit: int | None = None) -> SymbolSet:
-    """Render every expression of ``split`` ``renders`` times (1 = the standard pen) and cut symbols."""
+    """Render every expression of ``split`` ``renders`` times (1 = the standard pen) and photograph
+    it ``photos`` times (varied pens), and cut the symbols."""
     expressions = list(read_split(data_dir, split, limit=limit))
-    jobs = [(e, renders, seed * 100_003 + i) for i, e in enumerate(expressions)]
+    jobs = [(e, renders, photos, seed * 100_003 + i) for i, e in enumerate(expressions)]
     patches, geometry, labels = [], [], []
     with ProcessPoolExecutor(workers) as pool:
         for samples in tqdm(pool.map(_expression_samples, jobs, chunksize=32), total=len(jobs),

@@ -28,6 +28,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=MODELS, help="where the model and labels go")
     parser.add_argument("--curves", type=Path, default=Path("docs/symbols_curves.png"))
     parser.add_argument("--renders", type=int, default=2, help="random renderings per training expression")
+    parser.add_argument("--photos", type=int, default=1,
+                        help="photographed renderings per expression (training.photo), train and validation")
+    parser.add_argument("--photo-limit", type=int, default=3000,
+                        help="photograph only the first N training expressions (a photo costs 5× a rendering)")
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--seed", type=int, default=7)
@@ -35,12 +39,18 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def symbol_set(args, split: str, renders: int) -> SymbolSet:
-    """Build a split's symbols once and keep them under ``--cache``."""
-    path = args.cache / f"symbols_{split}_r{renders}_s{args.seed}_l{args.limit}.npz"
+def symbol_set(args, split: str, renders: int, photos: int = 0) -> SymbolSet:
+    """Build a split's symbols once and keep them under ``--cache``: ``renders`` clean renderings,
+    or, with ``photos``, that many photographed ones (other pens: seeded apart)."""
+    kind = f"p{photos}" if photos else f"r{renders}"
+    limit = min(args.limit or args.photo_limit, args.photo_limit) if photos and split == "train_2014" else args.limit
+    path = args.cache / f"symbols_{split}_{kind}_s{args.seed}_l{limit}.npz"
     if path.exists():
         return SymbolSet.load(path)
-    data = build(args.data, split, renders=renders, seed=args.seed, limit=args.limit)
+    if photos:
+        data = build(args.data, split, renders=0, photos=photos, seed=args.seed + 1, limit=limit)
+    else:
+        data = build(args.data, split, renders=renders, seed=args.seed, limit=args.limit)
     args.cache.mkdir(parents=True, exist_ok=True)
     data.save(path)
     return data
@@ -109,9 +119,12 @@ def main(argv=None) -> int:
 
     keras.utils.set_random_seed(args.seed)
 
-    # Prepare the data: varied renderings of train_2014, the standard pen for valid_2013
-    train = symbol_set(args, "train_2014", args.renders)
-    valid = symbol_set(args, "valid_2013", 1)
+    # Prepare the data: varied renderings of train_2014, the standard pen for valid_2013, and
+    # photographs of both (training.photo)
+    train, valid = symbol_set(args, "train_2014", args.renders), symbol_set(args, "valid_2013", 1)
+    if args.photos:
+        train = train.joined(symbol_set(args, "train_2014", 0, args.photos))
+        valid = valid.joined(symbol_set(args, "valid_2013", 0, args.photos))
     labels = sorted(set(train.labels))
     index = {label: i for i, label in enumerate(labels)}
     y_train = np.array([index[label] for label in train.labels])
@@ -135,7 +148,7 @@ def main(argv=None) -> int:
     multipart = multipart_labels(args.data, "train_2014", limit=args.limit)
     meta = {"labels": labels, "multipart": multipart, "patch": 32, "valid_2013_accuracy": round(float(accuracy), 4),
             "training_symbols": int(len(y_train)), "epochs": len(history.history["loss"]),
-            "seed": args.seed, "renders": args.renders, "wall_seconds": round(time.time() - started)}
+            "seed": args.seed, "renders": args.renders, "photos": args.photos, "wall_seconds": round(time.time() - started)}
     (args.out / "symbols.json").write_text(json.dumps(meta, indent=1) + "\n")
     logging.info("valid_2013 symbol accuracy %.4f; wrote %s", accuracy, args.out)
     return 0

@@ -1,0 +1,51 @@
+"""`handmath evaluate` on a tiny archive of the test InkML files, clean and photographed."""
+
+import tarfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from handmath.evaluate import evaluate
+from training.photo import DEGRADATIONS, photo, read_like_recogniser
+from training.render import Pen, render
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("crohme")
+    with tarfile.open(folder / "crohme_test_2014_inkml.tar.xz", "w:xz") as tar:
+        for path in sorted(DATA.glob("*.inkml"))[:3]:
+            tar.add(path, arcname=f"test_2014/{path.name}")
+    return folder
+
+
+@pytest.mark.parametrize("style", ["clean", "photo"])
+def test_evaluate_scores_every_expression(recognizer, archive, style):
+    report = evaluate(recognizer, archive, "test_2014", style=style, progress=False)
+    summary = report.summary()
+    assert summary["expressions"] == 3 and summary["failures"] == 0
+    assert summary["symbol_segmentation_rate"] > 0.6     # the photo's ground truth lands on its ink
+    assert all(o.latex for o in report.outcomes)
+
+
+def test_evaluate_photo_is_repeatable(recognizer, archive):
+    first, second = (evaluate(recognizer, archive, "test_2014", style="photo", progress=False) for _ in range(2))
+    assert [o.latex for o in first.outcomes] == [o.latex for o in second.outcomes]
+
+
+def test_unknown_style_is_refused(recognizer, archive):
+    with pytest.raises(ValueError, match="style"):
+        evaluate(recognizer, archive, "test_2014", style="sketch")
+
+
+def test_masks_follow_the_photo(inkml):
+    expr = inkml("18_em_0")
+    rendering = render(expr, Pen())
+    for only in ("rotation", "perspective", DEGRADATIONS):
+        shot = photo(rendering.image, np.random.default_rng(1), only=only)
+        ink, masks = read_like_recogniser(shot.image, rendering.symbol_masks, shot.homography, grow=1)
+        covered = np.logical_or.reduce([ink & m for m in masks])
+        assert covered.sum() > 0.9 * ink.sum()             # the symbols' masks hold the writing's ink
