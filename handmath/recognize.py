@@ -15,7 +15,7 @@ from handmath.overlay import draw_overlay
 from latexgen import to_latex, token_for
 from layout import Node, Relation, Tree, parse
 from layout.context import ContextPrior, reread_in_context, resolve_in_context
-from layout.scorer import LearnedScorer
+from layout.scorer import EdgeScorer
 from layout.words import join_dots, join_function_names
 from symbolrec import BBox, HandmathError, Symbol, features
 from symbolrec.classify import Classifier, reference_of
@@ -119,7 +119,7 @@ class Recognizer:
     def __init__(self, model: Path | str | None = None, relations: Path | str | None = None, *,
                  threads: int = 1, group_threshold: float = GROUP_THRESHOLD):
         self.classifier = Classifier(model, threads=threads)
-        self.scorer = LearnedScorer(relations)
+        self.scorer = EdgeScorer(relations)
         self.context = ContextPrior.load()
         self.group_threshold = group_threshold
 

@@ -1,9 +1,13 @@
 """Symbols → relation graph → expression tree.
 
-Containers claim their contents first, widest first: a fraction bar its rows above and below, a
-root the symbols inside it, a large operator its limits. What is left of each row is read left to
-right, the scorer deciding for each item whether it is right of, above or below the current base.
-Every decision becomes an edge of a networkx graph, with the relation and its probability.
+Containers claim their contents first (fraction bars, then the widest first): a fraction bar its
+rows above and below, a root the symbols inside it, a large operator its limits. What is left of
+each row is read in one of two ways. With a row scorer (:class:`layout.scorer.EdgeScorer`) every
+candidate (parent, child) edge of the row is scored at once and the row's tree is the maximum
+spanning arborescence over those scores (:mod:`layout.arborescence`). With a pairwise scorer the
+row is read left to right, the scorer deciding for each item whether it is right of, above or
+below the current base. Every decision becomes an edge of a networkx graph, with the relation and
+its probability.
 """
 
 from __future__ import annotations
@@ -13,10 +17,13 @@ from dataclasses import dataclass
 import networkx as nx
 
 from layout._tree import Node, Relation, Tree
-from layout.scorer import GeometricScorer, Item, Scorer
+from layout.arborescence import best_tree, edge_graph
+from layout.scorer import GeometricScorer, Item, RowScorer, Scorer
 from symbolrec import BBox, HandmathError, Symbol
 
 LIMIT_OPERATORS = frozenset({r"\sum", r"\lim", r"\prod", r"\int"})
+CLEAR = 0.2  # how far (in reference heights) a symbol's middle must be above or below a bar to join its row
+REACH = 1.0   # an operator's limits start past its far edge (share of its height from the near edge)
 NEAR = 1.2  # how far (in reference heights) a row may reach from its container or neighbour
 
 
@@ -39,7 +46,7 @@ class _Unit:
     children: dict
 
 
-def parse(symbols: list[Symbol], reference: float, scorer: Scorer | None = None) -> Parse:
+def parse(symbols: list[Symbol], reference: float, scorer: Scorer | RowScorer | None = None) -> Parse:
     """Build the expression tree over ``symbols`` (boxes and labels) and its relation graph.
 
     Raises
@@ -80,27 +87,31 @@ class _Parser:
                     frontier.append(j)
         return found
 
-    def _above_below(self, i: int, pool: set[int], spread: float) -> tuple[set[int], set[int]]:
+    def _above_below(self, i: int, pool: set[int], spread: float, reach: float = 0.5) -> tuple[set[int], set[int]]:
+        """Rows above and below symbol ``i``: seeds within ``spread`` widths sideways that start past
+        ``reach`` of its height from its far edge (0.5: past its middle), grown by their neighbours."""
         b = self.box(i)
         lo, hi = b.x - spread * b.w, b.x2 + spread * b.w
         near = NEAR * self.reference
         in_range = [j for j in pool if j != i and lo <= self.box(j).cx <= hi]
-        above = {j for j in in_range if self.box(j).y2 <= b.cy and b.y - self.box(j).y2 <= near}
-        below = {j for j in in_range if self.box(j).y >= b.cy and self.box(j).y - b.y2 <= near}
+        above = {j for j in in_range if self.box(j).y2 <= b.y2 - reach * b.h and b.y - self.box(j).y2 <= near}
+        below = {j for j in in_range if self.box(j).y >= b.y + reach * b.h and self.box(j).y - b.y2 <= near}
         rest, margin = pool - {i}, 0.25 * b.w
         def beside(o: BBox) -> bool:
             return lo - margin <= o.cx <= hi + margin
+        clear = CLEAR * self.reference  # a grown row's symbols sit clearly off the bar's line
         if above:
-            above = self._grow(above, rest, lambda o: o.y2 <= b.y + 0.25 * b.h and beside(o))
+            above = self._grow(above, rest, lambda o: o.y2 <= b.y + 0.25 * b.h and o.cy <= b.y - clear and beside(o))
         if below:
-            below = self._grow(below, rest - above, lambda o: o.y >= b.y2 - 0.25 * b.h and beside(o))
+            below = self._grow(below, rest - above,
+                               lambda o: o.y >= b.y2 - 0.25 * b.h and o.cy >= b.y2 + clear and beside(o))
         return above, below
 
     def _containers(self, pool: set[int]) -> list[tuple[int, dict[Relation, set[int]]]]:
-        """Claim contents for fraction bars, roots and operators with limits, widest first."""
+        """Claim contents for fraction bars, then roots and operators with limits; widest first."""
         claimed: list[tuple[int, dict[Relation, set[int]]]] = []
         free = set(pool)
-        for i in sorted(pool, key=lambda k: -self.box(k).w):
+        for i in sorted(pool, key=lambda k: (self.symbols[k].label != "-", -self.box(k).w)):
             if i not in free:
                 continue
             s = self.symbols[i]
@@ -116,7 +127,7 @@ class _Parser:
                 claimed.append((i, {Relation.INSIDE: inside}))
                 free -= inside
             elif s.label in LIMIT_OPERATORS:
-                above, below = self._above_below(i, free, spread=0.3)
+                above, below = self._above_below(i, free, spread=0.3, reach=REACH)
                 if s.label == r"\int":  # integral limits sit at its ends, scripts do the rest
                     above = {j for j in above if self.box(j).cx <= s.bbox.x2 + 0.3 * s.bbox.w}
                     below = {j for j in below if self.box(j).cx <= s.bbox.x2 + 0.3 * s.bbox.w}
@@ -130,7 +141,7 @@ class _Parser:
         if not pool:
             return ()
         units, taken = [], set()
-        for i, rows in self._containers(pool):
+        for i, rows in _nest(self._containers(pool)):
             members = set().union(*rows.values())
             extent = self.box(i)
             for j in members:
@@ -140,6 +151,8 @@ class _Parser:
         for i in pool - taken:
             units.append(_Unit(i, Item(self.symbols[i].label, self.box(i), self.box(i)), {}))
         units.sort(key=lambda u: (u.item.extent.x, u.item.extent.y))
+        if isinstance(self.scorer, RowScorer):
+            return self._arborescence(units)
         return self._baseline(units)
 
     def _link(self, parent: int, row: tuple[Node, ...], relation: Relation, probability: float) -> None:
@@ -182,6 +195,74 @@ class _Parser:
                               {r: row for r, row in children.items() if row}, base.index))
             previous = base
         return tuple(nodes)
+
+    def _arborescence(self, units: list[_Unit]) -> tuple[Node, ...]:
+        """Read a row as the best tree over the edge model's scores (units in reading order)."""
+        pairs, probabilities = self.scorer.score_row([u.item for u in units], self.reference)
+        tree = best_tree(edge_graph(len(units), pairs, probabilities, self.scorer.relations))
+        kids = {k: {r: [] for r in Relation} for k in range(len(units))}
+        for parent, child, data in sorted(tree.edges(data=True), key=lambda e: e[1]):
+            kids[parent][data["relation"]].append(child)
+
+        def link(parent: int, child: int) -> None:
+            data = tree.edges[parent, child]
+            self.graph.add_edge(units[parent].index, units[child].index, relation=data["relation"],
+                                probability=data["probability"])
+
+        def under(k: int) -> set[int]:  # the symbols of unit k and everything hanging off it
+            out = _indices(units[k])
+            for children in kids[k].values():
+                for c in children:
+                    out |= under(c)
+            return out
+
+        def row(k: int) -> list[Node]:
+            nodes = [node(k)]
+            for c in kids[k][Relation.RIGHT]:  # several right neighbours follow one another
+                link(k, c)
+                nodes.extend(row(c))
+            return nodes
+
+        def node(k: int) -> Node:
+            base = units[k]
+            rows = {relation: set(members) for relation, members in base.children.items()}
+            scripts = {r: kids[k][r] for r in (Relation.SUP, Relation.SUB) if kids[k][r]}
+            if base.item.label in LIMIT_OPERATORS:  # limits written as scripts join those above/below
+                for script, limit in ((Relation.SUP, Relation.ABOVE), (Relation.SUB, Relation.BELOW)):
+                    if scripts.get(script) and rows.get(limit):
+                        rows[limit] |= set().union(*(under(c) for c in scripts.pop(script)))
+            children = {}
+            for relation, members in rows.items():
+                children[relation] = self.row(members)
+                self._link(base.index, children[relation], relation, 1.0)
+            for relation, heads in scripts.items():
+                for c in heads:
+                    link(k, c)
+                children[relation] = tuple(n for c in heads for n in row(c))
+            return Node(self.symbols[base.index].label, {r: v for r, v in children.items() if v}, base.index)
+
+        return tuple(row(0))
+
+
+def _nest(claimed: list[tuple[int, dict[Relation, set[int]]]]) -> list[tuple[int, dict[Relation, set[int]]]]:
+    """Containers that no other container holds, each row grown by what the containers in it hold
+    (a root claimed as a denominator brings its contents along, and is read there once)."""
+    held = {i: set().union(*rows.values()) for i, rows in claimed}
+    inner = set().union(*held.values()) if held else set()
+    out = []
+    for i, rows in claimed:
+        if i in inner:
+            continue
+        grown = {}
+        for relation, members in rows.items():
+            members, frontier = set(members), [j for j in members if j in held]
+            while frontier:
+                new = held[frontier.pop()] - members
+                members |= new
+                frontier.extend(j for j in new if j in held)
+            grown[relation] = members
+        out.append((i, grown))
+    return out
 
 
 def _indices(unit: _Unit) -> set[int]:

@@ -1,7 +1,9 @@
-"""Score how one item relates to another on a baseline: Right, Sup or Sub.
+"""Score how items of a baseline relate: Right, Sup or Sub.
 
-The scorer is the piece a learned model will replace, so it sits behind one small interface:
-``scores(base, other, reference) -> {Relation: probability}``.
+Two small interfaces: a pairwise scorer, ``scores(base, other, reference) -> {Relation:
+probability}`` (:class:`GeometricScorer`, :class:`LearnedScorer`), read left to right; and a row
+scorer, ``score_row(items, reference) -> (pairs, probabilities)`` (:class:`EdgeScorer`, the
+recogniser's), whose scores the parser turns into the row's best tree.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
+
+import numpy as np
 
 from layout._tree import Relation
 from symbolrec import BBox
@@ -55,6 +59,15 @@ class Scorer(Protocol):
     def scores(self, base: Item, other: Item, reference: float) -> dict[Relation, float]: ...
 
 
+@runtime_checkable
+class RowScorer(Protocol):
+    """Scores a whole row's candidate edges at once; the parser then takes the best tree."""
+
+    relations: tuple[Relation | None, ...]
+
+    def score_row(self, items: list[Item], reference: float) -> tuple[np.ndarray, np.ndarray]: ...
+
+
 @dataclass(frozen=True)
 class GeometricScorer:
     """Relations from the vertical offset of ``other``'s middle against ``base``'s, in body heights."""
@@ -95,3 +108,47 @@ class LearnedScorer:
         self._interpreter.invoke()
         probabilities = self._interpreter.get_tensor(self._output)[0]
         return {r: float(p) for r, p in zip(self._relations, probabilities)}
+
+
+class EdgeScorer:
+    """Every candidate (parent, child) pair of a row scored at once by the attention edge model
+    ``training/train_edges.py`` fits: probabilities of no relation, Right, Sup and Sub."""
+
+    def __init__(self, model: Path | str | None = None, threads: int = 1):
+        model = Path(model) if model else MODELS / "edges.tflite"
+        meta = json.loads(model.with_suffix(".json").read_text())
+        self.relations = tuple(Relation(r) if r else None for r in meta["relations"])
+        self._labels = {label: i + 1 for i, label in enumerate(meta["labels"])}
+        self._interpreter = open_interpreter(model, threads)
+        details = {d["name"]: d for d in self._interpreter.get_input_details()}
+        self._inputs = {name: next(d for key, d in details.items() if name == key or f"_{name}:" in key)
+                        for name in meta["inputs"]}
+        self._output = self._interpreter.get_output_details()[0]["index"]
+        self._batch = 1
+
+    def score_row(self, items: list[Item], reference: float, pairs: np.ndarray | None = None):
+        """Candidate pairs of ``items`` (in reading order) and their relation probabilities.
+
+        Returns
+        -------
+        pairs : (P, 2) ndarray of int
+            (parent, child) positions in ``items``: ``pairs`` when given, else those of
+            :func:`layout.features.candidate_parents`.
+        probabilities : (P, 4) ndarray of float32
+            One column per :attr:`relations` (the first, ``None``, is no relation).
+        """
+        from layout.features import candidate_parents, row_features
+
+        pairs = candidate_parents(items) if pairs is None else np.asarray(pairs, np.int64).reshape(-1, 2)
+        if not len(pairs):
+            return pairs, np.zeros((0, len(self.relations)), np.float32)
+        features = row_features(items, pairs, reference, self._labels)
+        if len(pairs) != self._batch:
+            for name, detail in self._inputs.items():
+                self._interpreter.resize_tensor_input(detail["index"], features[name].shape)
+            self._interpreter.allocate_tensors()
+            self._batch = len(pairs)
+        for name, detail in self._inputs.items():
+            self._interpreter.set_tensor(detail["index"], features[name].astype(detail["dtype"]))
+        self._interpreter.invoke()
+        return pairs, self._interpreter.get_tensor(self._output).copy()

@@ -4,7 +4,7 @@ import pytest
 
 from latexgen import to_latex
 from layout import GeometricScorer, LayoutError, Relation, parse
-from layout.scorer import LearnedScorer
+from layout.scorer import EdgeScorer, LearnedScorer
 from layout.words import join_function_names
 from symbolrec import BBox, Symbol
 
@@ -29,7 +29,7 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("scorer", [GeometricScorer(), LearnedScorer()], ids=["geometric", "learned"])
+@pytest.mark.parametrize("scorer", [GeometricScorer(), LearnedScorer(), EdgeScorer()], ids=["geometric", "learned", "edges"])
 @pytest.mark.parametrize("latex", list(CASES))
 def test_parse_known_layouts(latex, scorer):
     symbols = CASES[latex]

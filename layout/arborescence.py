@@ -1,0 +1,80 @@
+"""Scored candidate edges → the best relation tree over a row (Edmonds' maximum spanning
+arborescence, from networkx).
+
+Each candidate (parent, child) edge carries the model's most likely relation and, as its weight,
+the log-probability that the edge exists at all. The row's first item is the root: candidate
+edges only run forward in reading order, so nothing can point back at it.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+
+from layout._tree import Relation
+
+FLOOR = 1e-6   # probabilities are clipped here before the log
+
+
+def edge_graph(count: int, pairs: np.ndarray, probabilities: np.ndarray,
+               relations: tuple[Relation | None, ...]) -> nx.DiGraph:
+    """A DiGraph over ``count`` items with one edge per candidate pair.
+
+    Parameters
+    ----------
+    count : int
+        Number of items (nodes ``0 … count-1``).
+    pairs : (P, 2) ndarray of int
+        (parent, child) item positions.
+    probabilities : (P, R) ndarray of float
+        Per pair, one probability per entry of ``relations``; ``None`` there means no relation.
+    relations : tuple of Relation or None
+
+    Returns
+    -------
+    graph : nx.DiGraph
+        Edge attributes ``relation`` (the likeliest real relation), ``probability`` (its
+        probability) and ``weight`` (log of the probability that there is a relation).
+    """
+    probabilities = np.asarray(probabilities, np.float64)
+    if probabilities.shape != (len(pairs), len(relations)):
+        raise ValueError(f"probabilities must have shape {(len(pairs), len(relations))}, got {probabilities.shape}")
+    real = np.array([k for k, r in enumerate(relations) if r is not None])
+    best = real[np.argmax(probabilities[:, real], axis=1)] if len(pairs) else np.zeros(0, int)
+    chosen = probabilities[np.arange(len(pairs)), best]
+    weights = np.log(np.maximum(probabilities[:, real].sum(axis=1), FLOOR))
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(count))
+    graph.add_edges_from((int(u), int(v), {"relation": relations[k], "probability": float(q), "weight": float(w)})
+                         for (u, v), k, q, w in zip(pairs, best, chosen, weights))
+    return graph
+
+
+def best_tree(graph: nx.DiGraph) -> nx.DiGraph:
+    """The maximum spanning arborescence of ``graph`` by ``weight``, edge attributes kept.
+
+    Raises
+    ------
+    nx.NetworkXException
+        If no arborescence spans ``graph`` (an item other than the first has no candidate parent).
+
+    Examples
+    --------
+    >>> g = edge_graph(3, np.array([[0, 1], [0, 2], [1, 2]]),
+    ...                np.array([[0.1, 0.1, 0.8, 0.0], [0.2, 0.8, 0.0, 0.0], [0.9, 0.1, 0.0, 0.0]]),
+    ...                (None, Relation.RIGHT, Relation.SUP, Relation.SUB))
+    >>> sorted((u, v, d["relation"].value) for u, v, d in best_tree(g).edges(data=True))
+    [(0, 1, 'Sup'), (0, 2, 'Right')]
+    """
+    if len(graph) == 1:
+        return graph.copy()
+    if nx.is_directed_acyclic_graph(graph) and sum(d == 0 for _, d in graph.in_degree()) == 1:
+        # One source and no cycle: Edmonds never contracts, each node keeps its best incoming edge.
+        tree = nx.DiGraph()
+        tree.add_nodes_from(graph)
+        for v in graph:
+            if graph.in_degree(v):
+                u = max(graph.predecessors(v), key=lambda u: graph.edges[u, v]["weight"])
+                tree.add_edge(u, v, **graph.edges[u, v])
+        return tree
+    return nx.maximum_spanning_arborescence(graph, attr="weight", preserve_attrs=True)

@@ -1,0 +1,42 @@
+"""Ground-truth symbol relations from CROHME MathML, checked by hand against the ink."""
+
+from layout import Relation
+from training.relations import symbol_relations
+from training.render import stroke_boxes
+
+R, SUP, SUB, A, B, IN = (Relation.RIGHT, Relation.SUP, Relation.SUB, Relation.ABOVE, Relation.BELOW,
+                         Relation.INSIDE)
+
+
+def test_scripts(inkml):
+    expr = inkml("508_em_78")  # 2^{2}b_{2}+2b_{1}+b_{0}, symbols in stroke order
+    assert [s.label for s in expr.symbols] == ["2", "2", "b", "2", "+", "2", "b", "1", "+", "b", "0"]
+    assert set(symbol_relations(expr.tree)) == {
+        (0, 1, SUP), (0, 2, R), (2, 3, SUB), (2, 4, R), (4, 5, R), (5, 6, R), (6, 7, SUB), (6, 8, R),
+        (8, 9, R), (9, 10, SUB)}
+
+
+def test_fractions(inkml):
+    expr = inkml("18_em_20")  # \frac{1}{p}+\frac{1}{q}=1
+    assert set(symbol_relations(expr.tree)) == {
+        (1, 5, A), (1, 6, B), (1, 0, R), (0, 2, R), (2, 8, A), (2, 7, B), (2, 3, R), (3, 4, R)}
+    boxes = stroke_boxes(expr)
+    for parent, child, relation in symbol_relations(expr.tree):  # the ink agrees
+        if relation is A:
+            assert boxes[child].y2 <= boxes[parent].y
+        if relation is B:
+            assert boxes[child].y >= boxes[parent].y2
+
+
+def test_roots_and_fractions(inkml):
+    expr = inkml("518_em_417")  # \frac{d}{dx}\sqrt{x}=\frac{1}{2\sqrt{x}}
+    assert set(symbol_relations(expr.tree)) == {
+        (9, 0, A), (9, 1, B), (1, 2, R), (9, 3, R), (3, 4, IN), (3, 11, R), (11, 10, R), (10, 5, A),
+        (10, 6, B), (6, 7, R), (7, 8, IN)}
+
+
+def test_every_symbol_but_the_first_has_one_parent(inkml):
+    for stem in ("18_em_0", "502_em_17", "518_em_435", "519_em_450"):
+        edges = symbol_relations(inkml(stem).tree)
+        children = [child for _, child, _ in edges]
+        assert len(children) == len(set(children)) == len(inkml(stem).symbols) - 1
