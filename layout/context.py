@@ -29,13 +29,17 @@ MODEL = Path(__file__).resolve().parent / "models" / "context.json"
 SMOOTHING = 20.0             # pseudo-counts pulling a rare neighbour's counts toward the overall rates
 WEIGHT = 0.5                 # how much the prior counts against the classifier's log probability
 COMPANY = 0.25               # how much the rest of the expression counts, the same way
-SHAPE = 0.75                 # how much the symbol's size and height in its row count
-CONFIDENT = 0.95             # a symbol read at least this surely keeps its label
+SHAPE = 0.5                  # how much the symbol's size and height in its row count
+CASE_SHAPE = 2.0             # the same, between a letter's two cases
+CONFIDENT = 0.99             # a symbol read at least this surely keeps its label
 BAR = "|"
 BAR_LIKE = frozenset({"1", "l", "|"})
 BAR_MIN = 0.05               # a stroke pairs as a bar only if the classifier gives | this much
 PAIR_BONUS = 6.0             # log-odds a matching stroke at the other end adds for both being bars
-KEEP = frozenset({r"\sin", r"\cos", r"\tan", r"\log", r"\lim", r"\ldots"})  # joined runs, not one shape
+FUNCTION_NAMES = frozenset({r"\sin", r"\cos", r"\tan", r"\log", r"\lim"})
+KEEP = FUNCTION_NAMES | {r"\ldots",   # runs of symbols, never taken for one symbol or taken apart
+                         ",", ".", PRIME}   # marks the parser and the rules above read by where they sit
+MIN_ALTERNATIVE = 0.02       # an alternative the classifier gives less than this is never taken
 
 
 def start_token(relation: str) -> str:
@@ -143,33 +147,43 @@ def _gaussian(residual: float, spread: float) -> float:
 
 def rescore_in_context(tree: Tree, symbols: list[Symbol], prior: ContextPrior, *,
                        weight: float = WEIGHT, company: float = COMPANY, shape: float = SHAPE,
-                       confident: float = CONFIDENT) -> list[Symbol]:
+                       case_shape: float = CASE_SHAPE,
+                       confident: float = CONFIDENT, min_alternative: float = MIN_ALTERNATIVE) -> list[Symbol]:
     """Relabel unsure symbols with the alternative that fits their context best.
 
     Each symbol of ``tree`` read with probability under ``confident`` takes, among its ranked
-    alternatives, the label with the highest ``log p + weight * prior.log_factor(label, left,
-    right) + company * prior.log_company(label, others) + shape * prior.log_shape(...)``; rows
-    are read left to right, so a symbol sees its left neighbour's new label. ``symbols`` is not
-    changed; the returned list has the relabelled symbols, their choice first among their
-    alternatives.
+    alternatives of probability at least ``min_alternative``, the label with the highest ``log p
+    + weight * prior.log_factor(label, left, right) + company * prior.log_company(label, others)
+    + shape * prior.log_shape(...)``; between the two cases of a letter, the shape counts
+    ``case_shape`` instead. Rows are read left to right, so a symbol sees its left neighbour's
+    new label. ``symbols`` is not changed; the returned list has the relabelled symbols, their
+    choice first among their alternatives. Function names read whole may become another name;
+    :data:`KEEP`'s other labels are never taken or given up.
     """
     symbols = list(symbols)
     labels = [s.label for s in symbols]
-    unit = prior.units([s.bbox.h for s in symbols], labels) if shape else None
+    unit = prior.units([s.bbox.h for s in symbols], labels) if shape or case_shape else None
 
     def choose(i: int, left: str, right: str, beside: list[int]) -> None:
         symbol = symbols[i]
         others = labels[:i] + labels[i + 1:]
         neighbours = [(symbols[j].label, symbols[j].bbox.cy) for j in beside]
-        def score(label: str, p: float) -> float:
+        def score(label: str, p: float, shape_weight: float = shape) -> float:
             value = math.log(p) + weight * prior.log_factor(label, left, right)
             if company:
                 value += company * prior.log_company(label, others)
             if unit is not None:
-                value += shape * prior.log_shape(label, symbol.bbox, unit[i], neighbours)
+                value += shape_weight * prior.log_shape(label, symbol.bbox, unit[i], neighbours)
             return value
-        candidates = [(a, p) for a, p in symbol.alternatives if a not in KEEP and p > 0]
+        # a function name read whole by the classifier may be another name, never a letter
+        names = symbol.label in FUNCTION_NAMES
+        candidates = [(a, p) for a, p in symbol.alternatives
+                      if (a in FUNCTION_NAMES if names else a not in KEEP) and p >= min_alternative and p > 0]
         label, p = max(candidates, key=lambda ap: score(*ap), default=(symbol.label, symbol.confidence))
+        # a letter's case is its size, what the classifier, seeing the letter alone, knows least
+        twin = [(a, q) for a, q in candidates if a != label and a.lower() == label.lower()]
+        if twin and score(*twin[0], case_shape) > score(label, p, case_shape):
+            label, p = twin[0]
         if label != symbol.label:
             rest = tuple(ap for ap in symbol.alternatives if ap[0] != label)
             symbols[i] = replace(symbol, label=label, confidence=p, alternatives=((label, p),) + rest)
@@ -181,7 +195,8 @@ def rescore_in_context(tree: Tree, symbols: list[Symbol], prior: ContextPrior, *
             i = node.symbol
             if i is not None:
                 symbol = symbols[i]
-                if (symbol.confidence < confident and symbol.label not in KEEP and symbol.alternatives
+                if (symbol.confidence < confident and (symbol.label not in KEEP or symbol.label in FUNCTION_NAMES)
+                        and symbol.alternatives
                         and symbol.alternatives[0][0] == symbol.label):   # not a person's correction
                     beside = [n.symbol for n in nodes[max(k - 1, 0):k] + nodes[k + 1:k + 2] if n.symbol is not None]
                     choose(i, left, right, beside)

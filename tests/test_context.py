@@ -46,16 +46,23 @@ def test_shipped_prior_reads_digits_among_digits(prior):
 
 
 def test_sure_symbols_and_corrections_are_kept(prior):
-    sure = [s("2", 0, 100, 25, 40), s("q", 30, 100, 25, 40, ("q", 0.97), ("9", 0.03)), s("+", 60, 105, 25, 25)]
+    sure = [s("2", 0, 100, 25, 40), s("q", 30, 100, 25, 40, ("q", 0.995), ("9", 0.005)),
+            s("+", 60, 105, 25, 25)]
     assert rescore_in_context(flat(sure), sure, prior)[1].label == "q"
     corrected = Symbol(BBox(30, 100, 25, 40), "q", 0.45, (("9", 0.55), ("q", 0.45)))   # a person's "q"
     symbols = [sure[0], corrected, sure[2]]
     assert rescore_in_context(flat(symbols), symbols, prior)[1].label == "q"
 
 
-def test_function_names_are_not_rescored(prior):
-    symbols = [s(r"\sin", 0, 100, 60, 40, (r"\sin", 0.5), ("s", 0.4)), s("x", 70, 110, 25, 28)]
-    assert rescore_in_context(flat(symbols), symbols, prior)[0].label == r"\sin"
+def test_function_names_stay_names_and_marks_stay_marks(prior):
+    joined = [s(r"\sin", 0, 100, 60, 40, (r"\sin", 0.5), ("s", 0.4)), s("x", 70, 110, 25, 28)]
+    assert rescore_in_context(flat(joined), joined, prior)[0].label == r"\sin"
+    whole = [s(r"\lim", 0, 100, 60, 40, (r"\lim", 0.5), ("1", 0.3), (r"\tan", 0.2)), s("x", 70, 110, 25, 28)]
+    assert rescore_in_context(flat(whole), whole, prior)[0].label in (r"\lim", r"\tan")
+    # a raised comma is left for the prime rule, never rescored
+    marks = [s("f", 0, 100, 25, 50), s(",", 30, 90, 6, 14, (",", 0.6), ("1", 0.4))]
+    tree = Tree((Node("f", {Relation.SUP: (Node(",", symbol=1),)}, 0),))
+    assert rescore_in_context(tree, marks, prior)[1].label == ","
 
 
 def test_shape_tells_capital_from_small_letters(prior):
@@ -70,6 +77,13 @@ def test_shape_tells_capital_from_small_letters(prior):
     assert prior.log_shape("p", hanging, unit, line) > prior.log_shape("P", hanging, unit, line)
     assert prior.log_shape("P", sitting, unit, line) > prior.log_shape("p", sitting, unit, line)
     assert prior.log_shape("x", box_small, None, neighbours) == 0.0
+
+
+def test_a_tall_letter_among_small_ones_is_a_capital(prior):
+    symbols = [s("a", 0, 112, 28, 28), s("x", 40, 92, 36, 48, ("x", 0.6), ("X", 0.4)), s("c", 90, 112, 26, 28)]
+    assert [x.label for x in rescore_in_context(flat(symbols), symbols, prior)] == ["a", "X", "c"]
+    small = [symbols[0], s("x", 40, 112, 28, 28, ("x", 0.6), ("X", 0.4)), symbols[2]]
+    assert [x.label for x in rescore_in_context(flat(small), small, prior)] == ["a", "x", "c"]
 
 
 def test_units_leave_each_symbol_out(prior):
