@@ -108,7 +108,7 @@ def find_ruling(dark: np.ndarray, *, length: int | None = None) -> Ruling | None
         along = np.maximum(last - first + 1, 1)
         mean_thickness = np.bincount(owner, minlength=count) / along
         # A printed line runs on unbroken (under the writing too); a row of writing has gaps
-        covered = np.bincount(np.unique(owner.astype(np.int64) * (span + 1) + position) // (span + 1), minlength=count)
+        covered = _positions(owner, position, count, span)
         thin = (mean_thickness <= MAX_THICKNESS * length) & (covered >= MIN_COVER * along)
         thin[0] = False
         # Where each line lies across its direction (its mean row, or column), for the spacing
@@ -165,8 +165,14 @@ def _length(ruling: Ruling, where: np.ndarray) -> np.ndarray:
     ys, xs = np.nonzero(where & ruling.mask)
     owner = ruling.lines[ys, xs].astype(np.int64)
     position = np.where(owner < ruling.first_down, xs, ys).astype(np.int64)
-    span = max(where.shape) + 1
-    return np.bincount(np.unique(owner * span + position) // span, minlength=int(ruling.lines.max()) + 1)
+    return _positions(owner, position, int(ruling.lines.max()) + 1, max(where.shape))
+
+
+def _positions(owner: np.ndarray, position: np.ndarray, count: int, span: int) -> np.ndarray:
+    """For each of ``count`` owners, how many distinct ``position`` values (0 ≤ p < ``span``) it has."""
+    seen = np.zeros((count, span), bool)
+    seen[owner, position] = True
+    return np.count_nonzero(seen, axis=1)
 
 
 def drop_scraps(ink: np.ndarray, ruling: Ruling) -> np.ndarray:
@@ -242,6 +248,11 @@ def remove_ruling(ink: np.ndarray, ruling: Ruling, flat: np.ndarray) -> np.ndarr
     owner, values = whole.lines[whole.mask], flat[whole.mask]
     typical = np.ones(count, np.float32)
     typical[1:] = [np.median(values[owner == k]) if np.any(owner == k) else 1.0 for k in range(1, count)]
+    # Printed lines run the same way are equally dark: a line much of whose length carries writing
+    # (a fraction bar along a rule, strokes along it) takes the darkness of its fellows
+    for first, last in ((1, whole.first_down), (whole.first_down, count)):
+        if last - first >= MIN_RULES:
+            typical[first:last] = np.maximum(typical[first:last], np.median(typical[first:last]))
     plain = whole.mask & (flat >= (typical - DARKER * (1 - typical))[whole.lines])
     stretch = max(LOCAL_SPAN, 8 * gap_of(ruling))
     spread = np.ones((2 * gap_of(whole) // 2 + 1,) * 2, np.uint8)   # over the halo, and a line across
