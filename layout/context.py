@@ -37,8 +37,8 @@ BAR_LIKE = frozenset({"1", "l", "|"})
 BAR_MIN = 0.05               # a stroke pairs as a bar only if the classifier gives | this much
 PAIR_BONUS = 6.0             # log-odds a matching stroke at the other end adds for both being bars
 FUNCTION_NAMES = frozenset({r"\sin", r"\cos", r"\tan", r"\log", r"\lim"})
-KEEP = FUNCTION_NAMES | {r"\ldots",   # runs of symbols, never taken for one symbol or taken apart
-                         ",", ".", PRIME}   # marks the parser and the rules above read by where they sit
+KEEP = FUNCTION_NAMES | {r"\ldots", PRIME}   # runs of symbols, never taken for one symbol or taken apart
+MARKS = frozenset({",", "."})   # left alone in superscripts, where the prime rule reads them
 MIN_ALTERNATIVE = 0.02       # an alternative the classifier gives less than this is never taken
 
 
@@ -158,13 +158,13 @@ def rescore_in_context(tree: Tree, symbols: list[Symbol], prior: ContextPrior, *
     ``case_shape`` instead. Rows are read left to right, so a symbol sees its left neighbour's
     new label. ``symbols`` is not changed; the returned list has the relabelled symbols, their
     choice first among their alternatives. Function names read whole may become another name;
-    :data:`KEEP`'s other labels are never taken or given up.
+    :data:`KEEP`'s other labels are never taken or given up, nor :data:`MARKS` in superscripts.
     """
     symbols = list(symbols)
     labels = [s.label for s in symbols]
     unit = prior.units([s.bbox.h for s in symbols], labels) if shape or case_shape else None
 
-    def choose(i: int, left: str, right: str, beside: list[int]) -> None:
+    def choose(i: int, left: str, right: str, beside: list[int], raised: bool) -> None:
         symbol = symbols[i]
         others = labels[:i] + labels[i + 1:]
         neighbours = [(symbols[j].label, symbols[j].bbox.cy) for j in beside]
@@ -178,7 +178,8 @@ def rescore_in_context(tree: Tree, symbols: list[Symbol], prior: ContextPrior, *
         # a function name read whole by the classifier may be another name, never a letter
         names = symbol.label in FUNCTION_NAMES
         candidates = [(a, p) for a, p in symbol.alternatives
-                      if (a in FUNCTION_NAMES if names else a not in KEEP) and p >= min_alternative and p > 0]
+                      if (a in FUNCTION_NAMES if names else a not in KEEP and not (raised and a in MARKS))
+                      and p >= min_alternative and p > 0]
         label, p = max(candidates, key=lambda ap: score(*ap), default=(symbol.label, symbol.confidence))
         # a letter's case is its size, what the classifier, seeing the letter alone, knows least
         twin = [(a, q) for a, q in candidates if a != label and a.lower() == label.lower()]
@@ -195,11 +196,12 @@ def rescore_in_context(tree: Tree, symbols: list[Symbol], prior: ContextPrior, *
             i = node.symbol
             if i is not None:
                 symbol = symbols[i]
+                raised = relation == Relation.SUP.value
                 if (symbol.confidence < confident and (symbol.label not in KEEP or symbol.label in FUNCTION_NAMES)
-                        and symbol.alternatives
+                        and not (raised and symbol.label in MARKS) and symbol.alternatives
                         and symbol.alternatives[0][0] == symbol.label):   # not a person's correction
                     beside = [n.symbol for n in nodes[max(k - 1, 0):k] + nodes[k + 1:k + 2] if n.symbol is not None]
-                    choose(i, left, right, beside)
+                    choose(i, left, right, beside, raised)
                 left = symbols[i].label
             else:
                 left = node.label

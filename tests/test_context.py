@@ -86,6 +86,12 @@ def test_a_tall_letter_among_small_ones_is_a_capital(prior):
     assert [x.label for x in rescore_in_context(flat(small), small, prior)] == ["a", "x", "c"]
 
 
+def test_a_small_low_stroke_between_letters_is_a_comma(prior):
+    symbols = [s("(", 0, 90, 12, 60), s("a", 20, 110, 28, 28), s(")", 52, 132, 8, 16, (")", 0.6), (",", 0.4)),
+               s("b", 70, 95, 26, 43), s(")", 100, 90, 12, 60)]
+    assert [x.label for x in rescore_in_context(flat(symbols), symbols, prior)] == ["(", "a", ",", "b", ")"]
+
+
 def test_units_leave_each_symbol_out(prior):
     units = prior.units([28, 28, 56], ["a", "x", "unknown"])
     assert units[2] is not None and units[0] == pytest.approx(math.log(28) - prior.shapes["x"][0])
