@@ -40,3 +40,36 @@ def test_every_symbol_but_the_first_has_one_parent(inkml):
         edges = symbol_relations(inkml(stem).tree)
         children = [child for _, child, _ in edges]
         assert len(children) == len(set(children)) == len(inkml(stem).symbols) - 1
+
+
+def test_rows_the_parser_reads(inkml):
+    from training.relations import row_problems
+
+    expr = inkml("518_em_417")  # \frac{d}{dx}\sqrt{x}=\frac{1}{2\sqrt{x}}
+    rows = row_problems(expr.tree, stroke_boxes(expr))
+    main = rows[0]
+    assert [i.label for i in main[0]] == ["-", r"\sqrt", "=", "-"]
+    assert main[1] == {(0, 1): R, (1, 2): R, (2, 3): R}
+    assert main[0][0].extent.h > 3 * main[0][0].box.h        # the bar's extent holds its rows
+    scripts = row_problems(inkml("508_em_78").tree, stroke_boxes(inkml("508_em_78")))
+    assert len(scripts) == 1 and scripts[0][1][0, 1] is SUP and scripts[0][1][2, 3] is SUB
+
+
+def test_primes_are_superscripts():
+    from latexgen import to_latex
+    from layout import Node, Tree
+    from training.relations import PRIME, primes_as_superscripts
+
+    tree = Tree((Node("f", symbol=0), Node(PRIME, symbol=1), Node("(", symbol=2),
+                 Node("x", {SUP: (Node("2"),)}, 3), Node(PRIME, symbol=4)))
+    assert to_latex(primes_as_superscripts(tree)) == r"f^{\prime}(x^{2}\prime"   # x already has a superscript
+    assert (0, 1, SUP) in symbol_relations(primes_as_superscripts(tree))
+
+
+def test_parser_alone_cuts_the_true_symbols(inkml):
+    from training.parser_alone import read, truth_expression
+
+    truth = truth_expression(inkml("18_em_20"))
+    assert truth.latex == r"\frac{1}{p}+\frac{1}{q}=1"
+    assert [s.label for s in truth.symbols] == [s.label for s in inkml("18_em_20").symbols]
+    assert read(truth) == truth.latex
