@@ -7,6 +7,7 @@ import pytest
 from layout import Node, Relation, Tree
 from layout.context import END, ContextPrior, pair_bars, rescore_in_context
 from symbolrec import BBox, Symbol
+from training.confusions import confusions
 from training.context_prior import fit_shapes, right_pairs, row_pairs
 
 
@@ -133,3 +134,17 @@ def test_fit_shapes_recovers_sizes_and_heights():
     shapes, spread = fit_shapes(expressions)
     assert shapes["x"][0] == 0 and shapes["P"][0] == pytest.approx(math.log(1.5), abs=0.01)
     assert shapes["P"][2] == pytest.approx(-0.25, abs=0.02) and spread < 0.05
+
+
+def test_confusions_count_matched_symbols_read_wrong():
+    import numpy as np
+
+    def ink(x):
+        mask = np.zeros((20, 40), bool)
+        mask[5:15, x:x + 8] = True
+        return mask
+
+    truth = [("P", ink(2)), ("2", ink(20))]
+    found = (Symbol(BBox(2, 5, 8, 10), "p", 0.7, mask=np.ones((10, 8), bool)),
+             Symbol(BBox(20, 5, 8, 10), "2", 0.9, mask=np.ones((10, 8), bool)))
+    assert confusions(truth, found) == [("P", "p")]
