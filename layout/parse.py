@@ -87,15 +87,28 @@ class _Parser:
                     frontier.append(j)
         return found
 
-    def _above_below(self, i: int, pool: set[int], spread: float, reach: float = 0.5) -> tuple[set[int], set[int]]:
-        """Rows above and below symbol ``i``: seeds within ``spread`` widths sideways that start past
-        ``reach`` of its height from its far edge (0.5: past its middle), grown by their neighbours."""
+    def _above_below(self, i: int, pool: set[int], spread: float, reach: float | None = None
+                     ) -> tuple[set[int], set[int]]:
+        """Rows above and below symbol ``i``: seeds within ``spread`` widths sideways, grown by their
+        neighbours. A fraction bar's seeds (``reach`` None) have their middle above (below) the
+        bar's and end within its box (they may touch it); an operator's start past ``reach`` of its
+        height from its far edge."""
         b = self.box(i)
         lo, hi = b.x - spread * b.w, b.x2 + spread * b.w
         near = NEAR * self.reference
+        if reach is None:
+            def over(o: BBox) -> bool:
+                return o.cy <= b.cy and o.y2 <= b.y2
+            def under(o: BBox) -> bool:
+                return o.cy >= b.cy and o.y >= b.y
+        else:
+            def over(o: BBox) -> bool:
+                return o.y2 <= b.y2 - reach * b.h
+            def under(o: BBox) -> bool:
+                return o.y >= b.y + reach * b.h
         in_range = [j for j in pool if j != i and lo <= self.box(j).cx <= hi]
-        above = {j for j in in_range if self.box(j).y2 <= b.y2 - reach * b.h and b.y - self.box(j).y2 <= near}
-        below = {j for j in in_range if self.box(j).y >= b.y + reach * b.h and self.box(j).y - b.y2 <= near}
+        above = {j for j in in_range if over(self.box(j)) and b.y - self.box(j).y2 <= near}
+        below = {j for j in in_range if under(self.box(j)) and self.box(j).y - b.y2 <= near}
         rest, margin = pool - {i}, 0.25 * b.w
         def beside(o: BBox) -> bool:
             return lo - margin <= o.cx <= hi + margin
@@ -116,7 +129,7 @@ class _Parser:
                 continue
             s = self.symbols[i]
             if s.label == "-" and s.bbox.w >= 0.4 * self.reference:
-                above, below = self._above_below(i, free, spread=0.05)
+                above, below = self._above_below(i, free, spread=0.05)  # a bar
                 if above and below:
                     claimed.append((i, {Relation.ABOVE: above, Relation.BELOW: below}))
                     free -= above | below
