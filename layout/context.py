@@ -217,30 +217,43 @@ def pair_bars(tree: Tree, symbols: list[Symbol], prior: ContextPrior, *, weight:
     """Read matching strokes at both ends of a stretch of one row as ``|``…``|`` (``|x-1|``).
 
     In each row, the strokes that might be ``|`` (``1``, ``l`` or ``|`` with ``|`` at least
-    :data:`BAR_MIN` likely) pair up outermost first, with something between them; a pair of
-    about the same height whose rows overlap turns into bars when ``bonus`` plus the two
+    :data:`BAR_MIN` likely) pair up outermost first, with something between them; so does a lone
+    stroke hung as a row's script (a closing bar read as ``1`` is often taken for ``a_{1}``). A
+    pair of about the same height whose rows overlap turns into bars when ``bonus`` plus the two
     symbols' gain in ``log p + weight * prior.log_factor`` is positive.
     """
     symbols = list(symbols)
 
-    def gain(k: int, nodes: tuple[Node, ...], relation: str) -> float:
-        symbol = symbols[nodes[k].symbol]
-        p = dict(symbol.alternatives)
-        left = (symbols[nodes[k - 1].symbol].label if nodes[k - 1].symbol is not None else nodes[k - 1].label) \
-            if k else start_token(relation)
-        right = nodes[k + 1].label if k + 1 < len(nodes) else END
-        return (math.log(p[BAR]) - math.log(p.get(symbol.label, symbol.confidence) or 1e-4)
-                + weight * (prior.log_factor(BAR, left, right) - prior.log_factor(symbol.label, left, right)))
+    def stroke(i: int | None) -> bool:
+        return (i is not None and symbols[i].label in BAR_LIKE
+                and dict(symbols[i].alternatives).get(BAR, 0) >= BAR_MIN)
+
+    def gain(i: int, left: str, right: str) -> float:
+        p = dict(symbols[i].alternatives)
+        label = symbols[i].label
+        return (math.log(p[BAR]) - math.log(p.get(label, symbols[i].confidence) or 1e-4)
+                + weight * (prior.log_factor(BAR, left, right) - prior.log_factor(label, left, right)))
 
     def row(nodes: tuple[Node, ...], relation: str) -> None:
-        ends = [k for k, n in enumerate(nodes) if n.symbol is not None and symbols[n.symbol].label in BAR_LIKE
-                and dict(symbols[n.symbol].alternatives).get(BAR, 0) >= BAR_MIN]
-        while len(ends) >= 2 and ends[-1] - ends[0] >= 2:
-            a, b = nodes[ends[0]].symbol, nodes[ends[-1]].symbol
+        ends = []   # (place in the row, symbol, left token, right token); a script sits after its base
+        for k, node in enumerate(nodes):
+            label = symbols[node.symbol].label if node.symbol is not None else node.label
+            before = nodes[k - 1] if k else None
+            left = start_token(relation) if before is None else \
+                symbols[before.symbol].label if before.symbol is not None else before.label
+            right = nodes[k + 1].label if k + 1 < len(nodes) else END
+            if stroke(node.symbol):
+                ends.append((k, node.symbol, left, right))
+            for script in (Relation.SUB, Relation.SUP):
+                kids = node.children.get(script, ())
+                if len(kids) == 1 and stroke(kids[0].symbol):
+                    ends.append((k + 0.5, kids[0].symbol, label, right))
+        while len(ends) >= 2 and ends[-1][0] - ends[0][0] >= 1.5:
+            (_, a, left_a, right_a), (_, b, left_b, right_b) = ends[0], ends[-1]
             boxa, boxb = symbols[a].bbox, symbols[b].bbox
             overlap = min(boxa.y2, boxb.y2) - max(boxa.y, boxb.y)
             if (overlap >= 0.5 * min(boxa.h, boxb.h) and max(boxa.h, boxb.h) <= 1.5 * min(boxa.h, boxb.h)
-                    and bonus + gain(ends[0], nodes, relation) + gain(ends[-1], nodes, relation) > 0):
+                    and bonus + gain(a, left_a, right_a) + gain(b, left_b, right_b) > 0):
                 for i in (a, b):
                     if symbols[i].label != BAR:
                         p = dict(symbols[i].alternatives)[BAR]

@@ -109,6 +109,13 @@ def test_strokes_at_both_ends_pair_as_bars(prior):
     assert [x.label for x in pair_bars(flat(short), short, prior)] == ["1", "x", "1"]
 
 
+def test_a_closing_bar_taken_for_a_subscript_pairs_too(prior):
+    bar = (("1", 0.7), ("|", 0.25))
+    symbols = [s("1", 0, 95, 8, 45, *bar), s("a", 20, 105, 28, 28), s("1", 55, 100, 8, 42, *bar)]
+    tree = Tree((Node("1", symbol=0), Node("a", {Relation.SUB: (Node("1", symbol=2),)}, 1)))   # "1a_{1}"
+    assert [x.label for x in pair_bars(tree, symbols, prior)] == ["|", "a", "|"]
+
+
 def test_recognizer_reads_unsure_symbols_in_context(recognizer):
     symbols = [s("2", 0, 100, 25, 40), s("q", 30, 100, 25, 40, ("q", 0.55), ("9", 0.45)),
                s("+", 60, 105, 25, 25), s("1", 90, 100, 10, 40)]
