@@ -33,7 +33,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=MODELS)
     parser.add_argument("--curves", type=Path, default=Path("docs/edges_curves.png"))
     parser.add_argument("--pens", type=int, default=2, help="renderings per training expression")
-    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--limit", type=int, default=None)
     return parser.parse_args(argv)
