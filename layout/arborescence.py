@@ -50,8 +50,13 @@ def edge_graph(count: int, pairs: np.ndarray, probabilities: np.ndarray,
     return graph
 
 
-def best_tree(graph: nx.DiGraph) -> nx.DiGraph:
+def best_tree(graph: nx.DiGraph, *, on_baseline: set[int] = frozenset(),
+              script_holders: set[int] = frozenset()) -> nx.DiGraph:
     """The maximum spanning arborescence of ``graph`` by ``weight``, edge attributes kept.
+
+    Nodes in ``on_baseline`` (relation symbols: ``=``, ``<``, ``\\rightarrow``…) never sit in a
+    superscript or subscript row, except one of a node in ``script_holders`` (a large operator,
+    ``\\lim_{x\\rightarrow0}``): the edge that puts one there is dropped and the tree taken again.
 
     Raises
     ------
@@ -66,6 +71,31 @@ def best_tree(graph: nx.DiGraph) -> nx.DiGraph:
     >>> sorted((u, v, d["relation"].value) for u, v, d in best_tree(g).edges(data=True))
     [(0, 1, 'Sup'), (0, 2, 'Right')]
     """
+    tree = _arborescence(graph)
+    while True:
+        misplaced = [v for v in on_baseline if _script_base(tree, v) not in (None, *script_holders)]
+        drop = [(next(tree.predecessors(v)), v) for v in misplaced if graph.in_degree(v) > 1]
+        if not drop:
+            return tree
+        graph = graph.copy()
+        graph.remove_edges_from(drop)
+        tree = _arborescence(graph)
+
+
+def _script_base(tree: nx.DiGraph, node: int) -> int | None:
+    """The base whose superscript or subscript row holds ``node`` (walking back along Right edges)."""
+    while tree.in_degree(node):
+        parent = next(tree.predecessors(node))
+        relation = tree.edges[parent, node]["relation"]
+        if relation in (Relation.SUP, Relation.SUB):
+            return parent
+        if relation is not Relation.RIGHT:
+            return None
+        node = parent
+    return None
+
+
+def _arborescence(graph: nx.DiGraph) -> nx.DiGraph:
     if len(graph) == 1:
         return graph.copy()
     if nx.is_directed_acyclic_graph(graph) and sum(d == 0 for _, d in graph.in_degree()) == 1:

@@ -32,8 +32,9 @@ class TableScorer:
         probabilities = np.zeros((len(pairs), 4), np.float32)
         for k, (p, c) in enumerate(pairs):
             relation = self.table.get((items[p].label, items[c].label))
-            probabilities[k, RELATIONS.index(relation)] = 0.9
-            probabilities[k] += 0.1 / 4
+            relation, likely = relation if isinstance(relation, tuple) else (relation, 0.9)
+            probabilities[k, RELATIONS.index(relation)] = likely
+            probabilities[k] += (1 - likely) / 4
         return pairs, probabilities
 
 
@@ -83,6 +84,18 @@ def test_two_right_neighbours_follow_one_another():
     symbols = [s("a", 0, 100), s("b", 40, 100), s("c", 80, 100)]
     scorer = TableScorer({("a", "b"): Relation.RIGHT, ("a", "c"): Relation.RIGHT})
     assert to_latex(parse(symbols, H, scorer).tree) == "abc"
+
+
+def test_relation_symbols_stay_off_script_rows():
+    symbols = [s("R", 0, 100), s("d", 34, 130, 16, 20), s("=", 60, 110, 30, 16), s("x", 100, 106, 26, 26)]
+    scorer = TableScorer({("R", "d"): Relation.SUB, ("d", "="): (Relation.RIGHT, 0.95),
+                          ("R", "="): (Relation.RIGHT, 0.8), ("=", "x"): Relation.RIGHT})
+    assert to_latex(parse(symbols, H, scorer).tree) == "R_{d}=x"
+    lim = [s(r"\lim", 0, 100, 50, 30), s("x", 52, 120, 14, 14), s(r"\rightarrow", 68, 122, 20, 10),
+           s("0", 90, 118, 12, 16)]
+    scorer = TableScorer({(r"\lim", "x"): Relation.SUB, ("x", r"\rightarrow"): Relation.RIGHT,
+                          (r"\rightarrow", "0"): Relation.RIGHT})
+    assert to_latex(parse(lim, H, scorer).tree) == r"\lim_{x\rightarrow0}"   # a limit operator's scripts may
 
 
 def test_containers_keep_their_rows_under_the_edge_parser():
