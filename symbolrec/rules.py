@@ -250,8 +250,8 @@ def remove_ruling(ink: np.ndarray, ruling: Ruling, flat: np.ndarray) -> np.ndarr
     typical[1:] = [np.median(values[owner == k]) if np.any(owner == k) else 1.0 for k in range(1, count)]
     # Printed lines run the same way are equally dark: a line much of whose length carries writing
     # (a fraction bar along a rule, strokes along it) takes the darkness of its fellows
-    for first, last in ((1, whole.first_down), (whole.first_down, count)):
-        if last - first >= MIN_RULES:
+    for first, last in ((1, min(whole.first_down, count)), (whole.first_down, count)):
+        if last - first >= MIN_RULES:   # (a crop of the page may hold fewer lines than were numbered)
             typical[first:last] = np.maximum(typical[first:last], np.median(typical[first:last]))
     plain = whole.mask & (flat >= (typical - DARKER * (1 - typical))[whole.lines])
     stretch = max(LOCAL_SPAN, 8 * gap_of(ruling))

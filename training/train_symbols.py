@@ -28,7 +28,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=MODELS, help="where the model and labels go")
     parser.add_argument("--curves", type=Path, default=Path("docs/symbols_curves.png"))
     parser.add_argument("--renders", type=int, default=2, help="random renderings per training expression")
-    parser.add_argument("--photos", type=int, default=1,
+    parser.add_argument("--photos", type=int, default=0,
                         help="photographed renderings per expression (training.photo), train and validation")
     parser.add_argument("--photo-limit", type=int, default=3000,
                         help="photograph only the first N training expressions (a photo costs 5× a rendering)")
