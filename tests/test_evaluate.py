@@ -49,3 +49,14 @@ def test_masks_follow_the_photo(inkml):
         ink, masks = read_like_recogniser(shot.image, rendering.symbol_masks, shot.homography, grow=1)
         covered = np.logical_or.reduce([ink & m for m in masks])
         assert covered.sum() > 0.9 * ink.sum()             # the symbols' masks hold the writing's ink
+
+
+def test_photographed_training_samples_are_cut_like_clean_ones(inkml):
+    from training.symbols import symbol_samples
+
+    expr = inkml("18_em_0")
+    clean = list(symbol_samples(expr, Pen()))
+    shot = list(symbol_samples(expr, Pen(), np.random.default_rng(3), photographed=True))
+    assert len(shot) >= len(clean) - 1                      # at most a faint dot lost to the camera
+    assert {label for _, _, label in shot} <= {label for _, _, label in clean}
+    assert all(patch.shape == (32, 32) for patch, _, _ in shot)
