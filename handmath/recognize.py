@@ -12,7 +12,7 @@ import networkx as nx
 import numpy as np
 
 from handmath.overlay import draw_overlay
-from latexgen import to_latex, token_for
+from latexgen import LINE_BREAK, to_latex, token_for
 from layout import Node, Relation, Tree, parse
 from layout.context import ContextPrior, reread_in_context, resolve_in_context
 from layout.scorer import EdgeScorer
@@ -27,7 +27,6 @@ from symbolrec.segment import segment
 from symbolrec.split import split
 
 MAX_COMPONENTS = 600   # more ink blobs than this is a page of text or noise, not one expression
-LINE_BREAK = r"\\"    # between the lines of a system or of working, as in a LaTeX array
 
 
 class TooMuchInkError(HandmathError):

@@ -38,6 +38,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from handmath.recognize import MAX_COMPONENTS, Recognizer, symbols_from_dicts
 from handmath.solving import normalise, solve, split_relations
+from latexgen import LINE_BREAK
 from symbolrec import HandmathError, ImageError
 from symbolrec.load import MAX_PIXELS
 
@@ -330,9 +331,18 @@ def render_svg(latex: str) -> bytes:
     from matplotlib.font_manager import FontProperties
 
     buffer = io.BytesIO()
+    lines = [line.strip() for line in latex.split(LINE_BREAK)]
     try:
         with _RENDER_LOCK, matplotlib.rc_context({"savefig.transparent": True}):
-            mathtext.math_to_image(f"${latex}$", buffer, prop=FontProperties(size=RENDER_SIZE), format="svg")
+            if len(lines) == 1:
+                mathtext.math_to_image(f"${latex}$", buffer, prop=FontProperties(size=RENDER_SIZE), format="svg")
+            else:   # a system: one line under the other (mathtext itself draws a single line)
+                from matplotlib.figure import Figure
+
+                figure = Figure()
+                figure.text(0, 0, "\n".join(f"${line}$" for line in lines), fontproperties=FontProperties(size=RENDER_SIZE),
+                            linespacing=1.8)
+                figure.savefig(buffer, format="svg", bbox_inches="tight", pad_inches=0.02)
     except (ValueError, RecursionError) as err:   # RecursionError: braces nested too deep for the parser
         raise HTTPException(422, f"cannot draw the LaTeX: {str(err).splitlines()[-1]}") from err
     return buffer.getvalue()

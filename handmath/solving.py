@@ -31,6 +31,8 @@ from sympy.core.relational import Relational
 from sympy.parsing.latex import parse_latex
 from sympy.printing.str import StrPrinter
 
+from latexgen import LINE_BREAK
+
 log = logging.getLogger(__name__)
 
 LOG_BASE = 10           # \log without a base is the common logarithm, as in Dutch school maths
@@ -106,7 +108,8 @@ def solve(latex: str | list[str], *, timeout: float = 5.0) -> Solution:
     Parameters
     ----------
     latex : str or list of str
-        An equation, inequality or expression, or several equations forming a system.
+        An equation, inequality or expression, or several equations forming a system (as a list,
+        or as one string with the lines joined by ``\\\\``, the way a photo of a system is read).
     timeout : float
         Seconds sympy may spend; past it the work is stopped and an error returned.
 
@@ -123,7 +126,7 @@ def solve(latex: str | list[str], *, timeout: float = 5.0) -> Solution:
 
 def _as_problem(latex: object) -> tuple[str, ...] | Solution:
     """Check the caller's input without sympy, so obvious mistakes need no worker."""
-    lines = (latex,) if isinstance(latex, str) else latex
+    lines = tuple(latex.split(LINE_BREAK)) if isinstance(latex, str) else latex   # a\\b: a system
     if not isinstance(lines, (list, tuple)) or not all(isinstance(line, str) for line in lines):
         return _error("expected a LaTeX string or a list of LaTeX strings")
     lines = tuple(line for line in lines if line.strip())

@@ -13,6 +13,9 @@ LARGE_OPERATORS = frozenset({r"\sum", r"\int", r"\lim", r"\prod"})
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\S")
 
 
+LINE_BREAK = r"\\"   # between the lines of writing in one image (a system, or working), as in LaTeX
+
+
 def token_for(label: str) -> str:
     """The LaTeX token for a symbol label (``\\lt`` → ``<``)."""
     return _TOKENS.get(label, label)

@@ -121,6 +121,15 @@ def test_render_draws_svg(client):
     assert b"<svg" in response.content
 
 
+def test_a_photo_of_a_system_is_read_line_by_line_and_solved(client):
+    system = (EXAMPLES / "system.png").read_bytes()
+    found = client.post("/api/recognize", files={"image": ("system.png", system, "image/png")}).json()
+    assert [line["latex"] for line in found["lines"]] == found["latex"].split(r" \\ ")
+    assert len(found["lines"]) == 2 and found["solution"]["kind"] == "system"
+    response = client.get("/api/render", params={"latex": found["latex"]})
+    assert response.status_code == 200 and b"<svg" in response.content
+
+
 def test_health_page_static_and_docs(client):
     assert client.get("/healthz").json() == {"status": "ok"}
     page = client.get("/")

@@ -92,6 +92,12 @@ def test_system(lines, text):
     assert (answer.kind, answer.text, answer.message) == ("system", text, "")
 
 
+@pytest.mark.parametrize(("lines", "text"), SYSTEMS)
+def test_system_as_one_string_of_lines(lines, text):   # how a photo of a system is read
+    answer = solve(r" \\ ".join(lines))
+    assert (answer.kind, answer.text, answer.message) == ("system", text, "")
+
+
 @pytest.mark.parametrize(("latex", "text", "values"), EXPRESSIONS)
 def test_expression(latex, text, values):
     answer = solve(latex)
