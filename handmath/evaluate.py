@@ -24,7 +24,7 @@ from symbolrec import HandmathError, Symbol, features
 from training.crohme import InkExpression, read_split
 from training.photo import photo, read_like_recogniser
 from training.render import Pen, render
-from training.symbols import ink_box
+from symbolrec.segment import ink_box
 
 MATCH = 0.9   # a symbol is segmented right when it and the ground truth share 90 % of each one's ink
 

@@ -23,7 +23,7 @@ from symbolrec.group import THRESHOLD as GROUP_THRESHOLD, group
 from symbolrec.lines import split_lines
 from symbolrec.load import load_image
 from symbolrec.preprocess import binarize
-from symbolrec.segment import segment
+from symbolrec.segment import ink_box, segment
 from symbolrec.split import split
 
 MAX_COMPONENTS = 600   # more ink blobs than this is a page of text or noise, not one expression
@@ -139,7 +139,7 @@ class Recognizer:
         clock.lap("load")
         ink = binarize(grey)
         clock.lap("binarize")
-        region = _box_of(ink)   # the writing alone, a small part of a phone's frame
+        region = ink_box(ink)   # the writing alone, a small part of a phone's frame
         boxes = [BBox(b.x + region.x, b.y + region.y, b.w, b.h) for b in split_lines(ink[region.slice()])]
         clock.lap("lines")
         if len(boxes) == 1:
@@ -193,12 +193,6 @@ class _Clock:
         self.laps[name] = now - self._last
         self.laps["total"] = now - self.start
         self._last = now
-
-
-def _box_of(ink: np.ndarray) -> BBox:
-    """The box around all of ``ink`` (which holds some)."""
-    rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-    return BBox(int(columns[0]), int(rows[0]), int(columns[-1] - columns[0] + 1), int(rows[-1] - rows[0] + 1))
 
 
 def _moved(line: Recognition, box: BBox, ink: np.ndarray) -> Recognition:

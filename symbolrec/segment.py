@@ -8,6 +8,21 @@ import numpy as np
 from symbolrec._types import BBox, Component
 
 
+def ink_box(ink: np.ndarray) -> BBox | None:
+    """The box around all the ink of a bool mask, or None when it holds none.
+
+    Examples
+    --------
+    >>> ink = np.zeros((5, 8), bool); ink[1:4, 2] = True; ink[3, 6] = True
+    >>> ink_box(ink)
+    BBox(x=2, y=1, w=5, h=3)
+    """
+    rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if not len(rows):
+        return None
+    return BBox(int(columns[0]), int(rows[0]), int(columns[-1] - columns[0] + 1), int(rows[-1] - rows[0] + 1))
+
+
 def segment(ink: np.ndarray) -> list[Component]:
     """Split a bool ink image into its 8-connected components, sorted by left edge.
 

@@ -20,7 +20,7 @@ from symbolrec import BBox, Symbol, features
 from symbolrec.preprocess import binarize
 from training import crohme
 from training.render import Pen, render
-from training.symbols import ink_box
+from symbolrec.segment import ink_box
 
 CACHE = Path.home() / ".cache" / "handmath" / "parser_alone"
 

@@ -11,8 +11,9 @@ import numpy as np
 from tqdm import tqdm
 
 from symbolrec import features
-from symbolrec._types import BBox, HandmathError
+from symbolrec._types import HandmathError
 from symbolrec.preprocess import binarize
+from symbolrec.segment import ink_box
 from training.crohme import InkExpression, read_split
 from training.photo import DEGRADATIONS, photo, read_like_recogniser
 from training.render import Pen, render
@@ -41,13 +42,6 @@ class SymbolSet:
     def load(cls, path: Path) -> "SymbolSet":
         with np.load(path) as data:
             return cls(data["patches"], data["geometry"], data["labels"])
-
-
-def ink_box(mask: np.ndarray) -> BBox | None:
-    ys, xs = np.nonzero(mask)
-    if len(xs) == 0:
-        return None
-    return BBox(int(xs.min()), int(ys.min()), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1))
 
 
 PHOTO_DEGRADATIONS = tuple(d for d in DEGRADATIONS if d != "frame")   # the pen already varies the size
