@@ -105,15 +105,7 @@ def _thin_dark(grey: np.ndarray) -> np.ndarray | None:
 
 def _ruling_angle(dark: np.ndarray) -> float | None:
     """The angle of the page's ruling, if at least three long parallel lines cross it."""
-    ys, xs = np.nonzero(dark)
-    step = max(1, len(xs) // MAX_POINTS)
-    ys = ys[::step].astype(np.float32) - dark.shape[0] / 2
-    xs = xs[::step].astype(np.float32) - dark.shape[1] / 2
-    offset = float(np.hypot(*dark.shape)) / 2 + 2
-
-    def profile(angle: float) -> np.ndarray:
-        theta = np.deg2rad(angle)
-        return np.bincount(np.round(ys * np.cos(theta) + xs * np.sin(theta) + offset).astype(np.int64))
+    profile = _row_profile(dark)
 
     def sharpness(angle: float) -> float:
         steps = np.diff(profile(angle).astype(np.float64))
@@ -171,17 +163,28 @@ def _writing_angle(dark: np.ndarray) -> float | None:
     return float(np.median(votes))
 
 
-def _row_angle(mask: np.ndarray, angles: np.ndarray | None = None) -> float:
-    """The angle at which the mask's pixels pile into the sharpest rows (a projection profile)."""
+def _row_profile(mask: np.ndarray):
+    """A function of an angle (degrees): how many of the mask's pixels (at most ``MAX_POINTS`` of
+    them, evenly sampled) fall in each row of the mask turned by that angle about its centre."""
     ys, xs = np.nonzero(mask)
     step = max(1, len(xs) // MAX_POINTS)
     ys = ys[::step].astype(np.float32) - mask.shape[0] / 2
     xs = xs[::step].astype(np.float32) - mask.shape[1] / 2
     offset = float(np.hypot(*mask.shape)) / 2 + 2
 
-    def sharpness(angle: float) -> float:
+    def profile(angle: float) -> np.ndarray:
         theta = np.deg2rad(angle)
-        counts = np.bincount(np.round(ys * np.cos(theta) + xs * np.sin(theta) + offset).astype(np.int64))
+        return np.bincount(np.round(ys * np.cos(theta) + xs * np.sin(theta) + offset).astype(np.int64))
+
+    return profile
+
+
+def _row_angle(mask: np.ndarray) -> float:
+    """The angle at which the mask's pixels pile into the sharpest rows (a projection profile)."""
+    profile = _row_profile(mask)
+
+    def sharpness(angle: float) -> float:
+        counts = profile(angle)
         return float(np.dot(counts, counts))
 
     angles = np.arange(-MAX_ANGLE, MAX_ANGLE + 1e-9, 0.5)
