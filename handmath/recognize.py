@@ -140,7 +140,7 @@ class Recognizer:
         ink = binarize(grey)
         clock.lap("binarize")
         region = ink_box(ink)   # the writing alone, a small part of a phone's frame
-        boxes = [BBox(b.x + region.x, b.y + region.y, b.w, b.h) for b in split_lines(ink[region.slice()])]
+        boxes = [b.shifted(region.x, region.y) for b in split_lines(ink[region.slice()])]
         clock.lap("lines")
         if len(boxes) == 1:
             return _moved(self.recognize_ink(np.ascontiguousarray(ink[boxes[0].slice()]), clock), boxes[0], ink)
@@ -197,8 +197,7 @@ class _Clock:
 
 def _moved(line: Recognition, box: BBox, ink: np.ndarray) -> Recognition:
     """``line``, read from the crop ``box`` of ``ink``, with its boxes in the image's coordinates."""
-    symbols = tuple(replace(s, bbox=BBox(s.bbox.x + box.x, s.bbox.y + box.y, s.bbox.w, s.bbox.h))
-                    for s in line.symbols)
+    symbols = tuple(replace(s, bbox=s.bbox.shifted(box.x, box.y)) for s in line.symbols)
     graph = line.graph.copy()
     for i, s in enumerate(symbols):
         graph.nodes[i]["bbox"] = s.bbox

@@ -48,6 +48,10 @@ class BBox:
         x, y = min(self.x, other.x), min(self.y, other.y)
         return BBox(x, y, max(self.x2, other.x2) - x, max(self.y2, other.y2) - y)
 
+    def shifted(self, dx: int, dy: int) -> "BBox":
+        """The same box ``dx`` right and ``dy`` down: from a crop's pixels to the image's."""
+        return BBox(self.x + dx, self.y + dy, self.w, self.h)
+
     def slice(self) -> tuple[slice, slice]:
         """Index an image with ``image[box.slice()]``."""
         return slice(self.y, self.y2), slice(self.x, self.x2)
