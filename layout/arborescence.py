@@ -51,12 +51,15 @@ def edge_graph(count: int, pairs: np.ndarray, probabilities: np.ndarray,
 
 
 def best_tree(graph: nx.DiGraph, *, on_baseline: set[int] = frozenset(),
-              script_holders: set[int] = frozenset()) -> nx.DiGraph:
+              script_holders: set[int] = frozenset(),
+              brackets: tuple[tuple[int, int], ...] = ()) -> nx.DiGraph:
     """The maximum spanning arborescence of ``graph`` by ``weight``, edge attributes kept.
 
     Nodes in ``on_baseline`` (relation symbols: ``=``, ``<``, ``\\rightarrow``…) never sit in a
     superscript or subscript row, except one of a node in ``script_holders`` (a large operator,
-    ``\\lim_{x\\rightarrow0}``): the edge that puts one there is dropped and the tree taken again.
+    ``\\lim_{x\\rightarrow0}``); the closing node of each (opening, closing) pair in ``brackets``
+    sits in its opening one's row, as LaTeX groups must nest. The edge that breaks a rule is
+    dropped and the tree taken again.
 
     Raises
     ------
@@ -74,6 +77,7 @@ def best_tree(graph: nx.DiGraph, *, on_baseline: set[int] = frozenset(),
     tree = _arborescence(graph)
     while True:
         misplaced = [v for v in on_baseline if _script_base(tree, v) not in (None, *script_holders)]
+        misplaced += [close for open_, close in brackets if _row(tree, close) != _row(tree, open_)]
         drop = [(next(tree.predecessors(v)), v) for v in misplaced if graph.in_degree(v) > 1]
         if not drop:
             return tree
@@ -93,6 +97,16 @@ def _script_base(tree: nx.DiGraph, node: int) -> int | None:
             return None
         node = parent
     return None
+
+
+def _row(tree: nx.DiGraph, node: int) -> tuple[int, Relation] | None:
+    """The (base, relation) of the script row that holds ``node``; None on the main row."""
+    base = _script_base(tree, node)
+    if base is None:
+        return None
+    while (parent := next(tree.predecessors(node))) != base:
+        node = parent
+    return base, tree.edges[base, node]["relation"]
 
 
 def _arborescence(graph: nx.DiGraph) -> nx.DiGraph:

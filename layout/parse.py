@@ -24,6 +24,7 @@ from symbolrec import BBox, HandmathError, Symbol
 LIMIT_OPERATORS = frozenset({r"\sum", r"\lim", r"\prod", r"\int"})
 # Never in a script row but a large operator's (train_2014: 0 of 3053 outside one).
 RELATION_SYMBOLS = frozenset({"=", r"\lt", r"\gt", r"\leq", r"\geq", r"\neq", r"\rightarrow"})
+BRACKETS = {")": "(", "]": "[", r"\}": r"\{"}  # closing → opening; ``|`` opens and closes, so is left out
 CLEAR = 0.2  # how far (in reference heights) a symbol's middle must be above or below a bar to join its row
 REACH = 1.0   # an operator's limits start past its far edge (share of its height from the near edge)
 NEAR = 1.2  # how far (in reference heights) a row may reach from its container or neighbour
@@ -217,7 +218,8 @@ class _Parser:
         labels = [u.item.label for u in units]
         tree = best_tree(edge_graph(len(units), pairs, probabilities, self.scorer.relations),
                          on_baseline={k for k, label in enumerate(labels) if label in RELATION_SYMBOLS},
-                         script_holders={k for k, label in enumerate(labels) if label in LIMIT_OPERATORS})
+                         script_holders={k for k, label in enumerate(labels) if label in LIMIT_OPERATORS},
+                         brackets=bracket_pairs(labels))
         kids = {k: {r: [] for r in Relation} for k in range(len(units))}
         for parent, child, data in sorted(tree.edges(data=True), key=lambda e: e[1]):
             kids[parent][data["relation"]].append(child)
@@ -260,6 +262,23 @@ class _Parser:
             return Node(self.symbols[base.index].label, {r: v for r, v in children.items() if v}, base.index)
 
         return tuple(row(0))
+
+
+def bracket_pairs(labels: list[str]) -> tuple[tuple[int, int], ...]:
+    """(opening, closing) positions of the brackets that match in ``labels`` (in reading order).
+
+    A closing bracket that does not match the last open one (``[0, 1)``) is left unpaired.
+
+    >>> bracket_pairs(["(", "a", "[", "b", ")", "]", ")"])
+    ((2, 5), (0, 6))
+    """
+    pairs, stack = [], []
+    for k, label in enumerate(labels):
+        if label in BRACKETS.values():
+            stack.append(k)
+        elif label in BRACKETS and stack and labels[stack[-1]] == BRACKETS[label]:
+            pairs.append((stack.pop(), k))
+    return tuple(pairs)
 
 
 def _nest(claimed: list[tuple[int, dict[Relation, set[int]]]]) -> list[tuple[int, dict[Relation, set[int]]]]:

@@ -98,6 +98,20 @@ def test_relation_symbols_stay_off_script_rows():
     assert to_latex(parse(lim, H, scorer).tree) == r"\lim_{x\rightarrow0}"   # a limit operator's scripts may
 
 
+def test_a_closing_bracket_stays_in_its_opening_one_s_row():
+    symbols = [s("(", 0, 90, 14, 50), s("G", 20, 100), s("z", 54, 110, 24, 26), s(")", 84, 90, 14, 50)]
+    scorer = TableScorer({("(", "G"): Relation.RIGHT, ("G", "z"): Relation.SUB, ("z", ")"): (Relation.RIGHT, 0.95),
+                          ("G", ")"): (Relation.RIGHT, 0.8)})
+    assert to_latex(parse(symbols, H, scorer).tree) == "(G_{z})"
+
+
+def test_bracket_pairs_match_in_reading_order():
+    from layout.parse import bracket_pairs
+
+    assert bracket_pairs(list("(a(b)c)")) == ((2, 4), (0, 6))
+    assert bracket_pairs(["[", "0", ",", "1", ")"]) == ()
+
+
 def test_containers_keep_their_rows_under_the_edge_parser():
     symbols = [s("a", 0, 100, 28, 28), s("=", 40, 106, 30, 16), s("b", 95, 50, 26, 40),
                s("-", 80, 104, 60, 4), s("c", 97, 116, 26, 28)]
