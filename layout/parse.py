@@ -27,6 +27,7 @@ RELATION_SYMBOLS = frozenset({"=", r"\lt", r"\gt", r"\leq", r"\geq", r"\neq", r"
 BRACKETS = {")": "(", "]": "[", r"\}": r"\{"}  # closing → opening; ``|`` opens and closes, so is left out
 CLEAR = 0.2  # how far (in reference heights) a symbol's middle must be above or below a bar to join its row
 REACH = 1.0   # an operator's limits start past its far edge (share of its height from the near edge)
+TICK = 0.25  # a root's contents start this share of its height past its left edge (its tick; valid_2013)
 NEAR = 1.2  # how far (in reference heights) a row may reach from its container or neighbour
 
 
@@ -138,7 +139,8 @@ class _Parser:
                     free -= above | below
             elif s.label == r"\sqrt":
                 b = s.bbox
-                inside = {j for j in free if j != i and b.x + 0.15 * b.w <= self.box(j).cx <= b.x2 + 0.1 * b.h
+                left = b.x + min(TICK * b.h, 0.15 * b.w)
+                inside = {j for j in free if j != i and left <= self.box(j).cx <= b.x2 + 0.1 * b.h
                           and b.y <= self.box(j).cy <= b.y2 + 0.1 * b.h}
                 claimed.append((i, {Relation.INSIDE: inside}))
                 free -= inside

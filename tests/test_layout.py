@@ -81,3 +81,9 @@ def test_scattered_dots_stay_dots():
 
     dots = [s(".", 40, 120, 5, 5), s(".", 80, 60, 5, 5), s(".", 120, 120, 5, 5)]
     assert [j.label for j in join_dots(dots, H)] == [".", ".", "."]
+
+
+def test_a_wide_root_holds_what_follows_its_tick():
+    symbols = [s(r"\sqrt", 0, 80, 600, 80), s("-", 30, 118, 20, 4), s("2", 60, 100, 24, 40), s("x", 100, 110, 26, 28)]
+    assert to_latex(parse(symbols, H).tree) == r"\sqrt{-2x}"
+
