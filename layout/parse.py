@@ -124,6 +124,15 @@ class _Parser:
                                lambda o: o.y >= b.y2 - 0.25 * b.h and o.cy >= b.y2 + clear and beside(o))
         return above, below
 
+    def _balanced(self, members: set[int], pool: set[int]) -> set[int]:
+        """``members`` less each bracket whose match (in ``pool``, read left to right) is not a member."""
+        order = sorted(pool, key=lambda j: self.box(j).x)
+        for pair in bracket_pairs([self.symbols[j].label for j in order]):
+            held = [order[k] for k in pair if order[k] in members]
+            if len(held) == 1:
+                members = members - set(held)
+        return members
+
     def _containers(self, pool: set[int]) -> list[tuple[int, dict[Relation, set[int]]]]:
         """Claim contents for fraction bars, then roots and operators with limits; widest first."""
         claimed: list[tuple[int, dict[Relation, set[int]]]] = []
@@ -142,6 +151,7 @@ class _Parser:
                 left = b.x + min(TICK * b.h, 0.15 * b.w)
                 inside = {j for j in free if j != i and left <= self.box(j).cx <= b.x2 + 0.1 * b.h
                           and b.y <= self.box(j).cy <= b.y2 + 0.1 * b.h}
+                inside = self._balanced(inside, free)
                 claimed.append((i, {Relation.INSIDE: inside}))
                 free -= inside
             elif s.label in LIMIT_OPERATORS:

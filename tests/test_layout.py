@@ -87,3 +87,8 @@ def test_a_wide_root_holds_what_follows_its_tick():
     symbols = [s(r"\sqrt", 0, 80, 600, 80), s("-", 30, 118, 20, 4), s("2", 60, 100, 24, 40), s("x", 100, 110, 26, 28)]
     assert to_latex(parse(symbols, H).tree) == r"\sqrt{-2x}"
 
+
+def test_a_root_leaves_out_a_bracket_opened_before_it():
+    symbols = [s("(", 0, 70, 14, 90), s(r"\sqrt", 20, 80, 100, 60), s("x", 50, 100, 26, 28),
+               s("+", 80, 100, 20, 28), s("1", 104, 96, 8, 36), s(")", 110, 70, 14, 90)]
+    assert to_latex(parse(symbols, H).tree) == r"(\sqrt{x+1})"
