@@ -86,6 +86,33 @@ def best_tree(graph: nx.DiGraph, *, on_baseline: set[int] = frozenset(),
         tree = _arborescence(graph)
 
 
+def end_scripts(tree: nx.DiGraph, level: set[tuple[int, int]], joiners: set[int] = frozenset(),
+                brackets: tuple[tuple[int, int], ...] = ()) -> nx.DiGraph:
+    """``tree`` with each script row ended before a member that sits level with the row's base.
+
+    ``level`` holds the (base, member) pairs where the member is on the base's line at its size, so
+    it and what follows it continue the base's row (``E_{0}/(16\\pi^{2})``, not ``E_{0/(16\\pi^{2})}``),
+    along with the ``joiners`` (operators, punctuation) just before it: a script does not end in
+    ``+``. A cut that would part a pair of ``brackets`` is not made.
+    """
+    tree = tree.copy()
+    for v in sorted(tree):
+        base = _script_base(tree, v)
+        if base is None or (base, v) not in level or tree.has_edge(base, v):
+            continue
+        while (parent := next(tree.predecessors(v))) == v - 1 and parent in joiners \
+                and tree.edges[next(tree.predecessors(parent)), parent]["relation"] is Relation.RIGHT:
+            v = parent
+        parent = next(tree.predecessors(v))
+        data = tree.edges[parent, v]
+        tree.remove_edge(parent, v)
+        tree.add_edge(base, v, **dict(data, relation=Relation.RIGHT))
+        if any(_row(tree, close) != _row(tree, open_) for open_, close in brackets):
+            tree.remove_edge(base, v)
+            tree.add_edge(parent, v, **data)
+    return tree
+
+
 def _script_base(tree: nx.DiGraph, node: int) -> int | None:
     """The base whose superscript or subscript row holds ``node`` (walking back along Right edges)."""
     while tree.in_degree(node):

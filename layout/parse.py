@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from layout._tree import Node, Relation, Tree
-from layout.arborescence import best_tree, edge_graph
+from layout.arborescence import best_tree, edge_graph, end_scripts
 from layout.scorer import GeometricScorer, Item, RowScorer, Scorer
 from symbolrec import BBox, HandmathError, Symbol
 
@@ -25,6 +25,10 @@ LIMIT_OPERATORS = frozenset({r"\sum", r"\lim", r"\prod", r"\int"})
 # Never in a script row but a large operator's (train_2014: 0 of 3053 outside one).
 RELATION_SYMBOLS = frozenset({"=", r"\lt", r"\gt", r"\leq", r"\geq", r"\neq", r"\rightarrow"})
 BRACKETS = {")": "(", "]": "[", r"\}": r"\{"}  # closing → opening; ``|`` opens and closes, so is left out
+# Operators and punctuation: a script row that a level symbol ends does not keep one at its end.
+JOINERS = RELATION_SYMBOLS | {"+", "-", ",", ".", "/", r"\times", r"\pm", r"\div"}
+LEVEL_OFFSET = 0.15  # a symbol whose middle is this close to a base's (in the base's body heights)
+LEVEL_SIZE = 0.7     # and whose body is at least this share of the base's is on its line (both valid_2013)
 CLEAR = 0.2  # how far (in reference heights) a symbol's middle must be above or below a bar to join its row
 REACH = 1.0   # an operator's limits start past its far edge (share of its height from the near edge)
 TICK = 0.25  # a root's contents start this share of its height past its left edge (its tick; valid_2013)
@@ -228,10 +232,13 @@ class _Parser:
         """Read a row as the best tree over the edge model's scores (units in reading order)."""
         pairs, probabilities = self.scorer.score_row([u.item for u in units], self.reference)
         labels = [u.item.label for u in units]
+        brackets = bracket_pairs(labels)
         tree = best_tree(edge_graph(len(units), pairs, probabilities, self.scorer.relations),
                          on_baseline={k for k, label in enumerate(labels) if label in RELATION_SYMBOLS},
                          script_holders={k for k, label in enumerate(labels) if label in LIMIT_OPERATORS},
-                         brackets=bracket_pairs(labels))
+                         brackets=brackets)
+        tree = end_scripts(tree, level_pairs([u.item for u in units], self.reference),
+                           joiners={k for k, label in enumerate(labels) if label in JOINERS}, brackets=brackets)
         kids = {k: {r: [] for r in Relation} for k in range(len(units))}
         for parent, child, data in sorted(tree.edges(data=True), key=lambda e: e[1]):
             kids[parent][data["relation"]].append(child)
@@ -274,6 +281,27 @@ class _Parser:
             return Node(self.symbols[base.index].label, {r: v for r, v in children.items() if v}, base.index)
 
         return tuple(row(0))
+
+
+def level_pairs(items: list[Item], reference: float) -> set[tuple[int, int]]:
+    """(base, other) positions, ``other`` later in ``items``, where ``other`` sits on the base's line
+    at about its size (:data:`LEVEL_OFFSET`, :data:`LEVEL_SIZE`): it cannot be in the base's script.
+
+    >>> from symbolrec import BBox
+    >>> row = [Item(label, BBox(x, y, 30, h), BBox(x, y, 30, h)) for label, x, y, h in
+    ...        [("x", 0, 100, 28), ("i", 34, 118, 20), ("z", 70, 100, 28)]]
+    >>> sorted(level_pairs(row, 40))
+    [(0, 2)]
+    """
+    out = set()
+    for a, base in enumerate(items):
+        middle, body = base.centre(reference), base.body(reference)
+        for b in range(a + 1, len(items)):
+            other = items[b]
+            if (abs(other.centre(reference) - middle) <= LEVEL_OFFSET * body
+                    and other.body(reference) >= LEVEL_SIZE * body):
+                out.add((a, b))
+    return out
 
 
 def bracket_pairs(labels: list[str]) -> tuple[tuple[int, int], ...]:

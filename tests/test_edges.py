@@ -105,6 +105,17 @@ def test_a_closing_bracket_stays_in_its_opening_one_s_row():
     assert to_latex(parse(symbols, H, scorer).tree) == "(G_{z})"
 
 
+def test_a_script_ends_before_a_symbol_on_its_base_s_line():
+    symbols = [s("E", 0, 100, 30, 40), s("0", 34, 125, 14, 22), s("/", 52, 103, 20, 50), s("(", 76, 103, 10, 50),
+               s("1", 90, 108, 8, 40), s(")", 102, 103, 10, 50)]
+    chain = {("E", "0"): Relation.SUB, ("0", "/"): Relation.RIGHT, ("/", "("): Relation.RIGHT,
+             ("(", "1"): Relation.RIGHT, ("1", ")"): Relation.RIGHT}
+    assert to_latex(parse(symbols, H, TableScorer(chain)).tree) == "E_{0}/(1)"
+    symbols = [s("E", 0, 100, 30, 40), s("0", 34, 125, 14, 22), s("+", 52, 116, 16, 16), s("z", 72, 114, 20, 28)]
+    chain = {("E", "0"): Relation.SUB, ("0", "+"): Relation.RIGHT, ("+", "z"): Relation.RIGHT}
+    assert to_latex(parse(symbols, H, TableScorer(chain)).tree) == "E_{0}+z"   # the + leaves with the z
+
+
 def test_bracket_pairs_match_in_reading_order():
     from layout.parse import bracket_pairs
 
