@@ -128,6 +128,15 @@ class _Parser:
                                lambda o: o.y >= b.y2 - 0.25 * b.h and o.cy >= b.y2 + clear and beside(o))
         return above, below
 
+    def _limits(self, i: int, pool: set[int]) -> tuple[set[int], set[int]]:
+        """The rows of ``pool`` above and below large operator ``i``."""
+        above, below = self._above_below(i, pool, spread=0.3, reach=REACH)
+        b = self.box(i)
+        if self.symbols[i].label == r"\int":  # integral limits sit at its ends, scripts do the rest
+            above = {j for j in above if self.box(j).cx <= b.x2 + 0.3 * b.w}
+            below = {j for j in below if self.box(j).cx <= b.x2 + 0.3 * b.w}
+        return above, below
+
     def _balanced(self, members: set[int], pool: set[int]) -> set[int]:
         """``members`` less each bracket whose match (in ``pool``, read left to right) is not a member."""
         order = sorted(pool, key=lambda j: self.box(j).x)
@@ -141,12 +150,16 @@ class _Parser:
         """Claim contents for fraction bars, then roots and operators with limits; widest first."""
         claimed: list[tuple[int, dict[Relation, set[int]]]] = []
         free = set(pool)
+        limits = {i: set().union(*self._limits(i, pool)) for i in pool if self.symbols[i].label in LIMIT_OPERATORS}
         for i in sorted(pool, key=lambda k: (self.symbols[k].label != "-", -self.box(k).w)):
             if i not in free:
                 continue
             s = self.symbols[i]
             if s.label == "-" and s.bbox.w >= 0.4 * self.reference:
                 above, below = self._above_below(i, free, spread=0.05)  # a bar
+                for op, held in limits.items():  # an operator's limits go where it goes
+                    if op not in above | below:
+                        above, below = above - held, below - held
                 if above and below:
                     claimed.append((i, {Relation.ABOVE: above, Relation.BELOW: below}))
                     free -= above | below
@@ -159,10 +172,7 @@ class _Parser:
                 claimed.append((i, {Relation.INSIDE: inside}))
                 free -= inside
             elif s.label in LIMIT_OPERATORS:
-                above, below = self._above_below(i, free, spread=0.3, reach=REACH)
-                if s.label == r"\int":  # integral limits sit at its ends, scripts do the rest
-                    above = {j for j in above if self.box(j).cx <= s.bbox.x2 + 0.3 * s.bbox.w}
-                    below = {j for j in below if self.box(j).cx <= s.bbox.x2 + 0.3 * s.bbox.w}
+                above, below = self._limits(i, free)
                 if above or below:
                     claimed.append((i, {Relation.ABOVE: above, Relation.BELOW: below}))
                     free -= above | below
