@@ -12,6 +12,7 @@ its probability.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import networkx as nx
@@ -81,7 +82,8 @@ class _Parser:
 
     # -- containers --------------------------------------------------------------------------
     def _grow(self, seeds: set[int], pool: set[int], allowed) -> set[int]:
-        """Add to ``seeds`` the symbols of ``pool`` near them (within NEAR reference heights)."""
+        """Add to ``seeds`` the symbols of ``pool`` near them (within NEAR reference heights), then
+        those whose middle lies within the grown row's box (a ``-`` between two fractions)."""
         near = NEAR * self.reference
         found, frontier = set(seeds), list(seeds)
         while frontier:
@@ -93,7 +95,11 @@ class _Parser:
                 if allowed(b) and gx <= 0.6 * near and gy <= 0.5 * near:
                     found.add(j)
                     frontier.append(j)
-        return found
+        span = functools.reduce(BBox.union, (self.box(j) for j in found))
+
+        def inside(o: BBox) -> bool:
+            return span.x <= o.cx <= span.x2 and span.y <= o.cy <= span.y2
+        return found | {j for j in pool if allowed(self.box(j)) and inside(self.box(j))}
 
     def _above_below(self, i: int, pool: set[int], spread: float, reach: float | None = None
                      ) -> tuple[set[int], set[int]]:

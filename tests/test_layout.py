@@ -98,3 +98,10 @@ def test_a_fraction_leaves_an_operator_s_limits_to_it():
     symbols = [s(r"\lim", 22, 60, 113, 124), s("x", 13, 192, 46, 41), s(r"\rightarrow", 73, 194, 49, 31),
                s("0", 127, 189, 33, 46), s("-", 156, 112, 443, 21), s("1", 370, 20, 12, 70), s("x", 360, 163, 50, 48)]
     assert to_latex(parse(symbols, 47).tree) == r"\lim_{x\rightarrow0}\frac{1}{x}"
+
+
+def test_a_fraction_row_takes_what_lies_within_it():
+    symbols = [s("1", 403, 13, 64, 89), s("-", 264, 125, 383, 11), s("1", 269, 155, 36, 53), s("-", 252, 224, 88, 10),
+               s("E", 257, 257, 68, 54), s("-", 391, 217, 56, 8), s("1", 522, 161, 49, 45), s("-", 511, 214, 104, 8),
+               s("P", 525, 242, 48, 76)]
+    assert to_latex(parse(symbols, 54).tree) == r"\frac{1}{\frac{1}{E}-\frac{1}{P}}"
