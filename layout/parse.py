@@ -124,6 +124,8 @@ class _Parser:
         above = {j for j in in_range if over(self.box(j)) and b.y - self.box(j).y2 <= near}
         below = {j for j in in_range if under(self.box(j)) and self.box(j).y - b.y2 <= near}
         rest, margin = pool - {i}, 0.25 * b.w
+        if reach is None:  # past a bar's ends a relation symbol relates the fraction to its neighbours
+            rest -= {j for j in rest if self.symbols[j].label in RELATION_SYMBOLS and not b.x <= self.box(j).cx <= b.x2}
         def beside(o: BBox) -> bool:
             return lo - margin <= o.cx <= hi + margin
         clear = CLEAR * self.reference  # a grown row's symbols sit clearly off the bar's line

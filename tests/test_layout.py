@@ -105,3 +105,10 @@ def test_a_fraction_row_takes_what_lies_within_it():
                s("E", 257, 257, 68, 54), s("-", 391, 217, 56, 8), s("1", 522, 161, 49, 45), s("-", 511, 214, 104, 8),
                s("P", 525, 242, 48, 76)]
     assert to_latex(parse(symbols, 54).tree) == r"\frac{1}{\frac{1}{E}-\frac{1}{P}}"
+
+
+def test_a_fraction_row_does_not_grow_over_a_relation_symbol_past_its_bar():
+    symbols = [s("r", 13, 37, 39, 27), s("=", 68, 45, 53, 17), s("-", 128, 87, 287, 12), s("|", 152, 14, 11, 66),
+               s("P", 182, 15, 42, 47), s("-", 241, 49, 53, 6), s("P", 318, 18, 35, 48), s("|", 371, 21, 12, 65),
+               s("2", 230, 115, 63, 50)]
+    assert to_latex(parse(symbols, 47.5).tree) == r"r=\frac{|P-P|}{2}"
