@@ -32,6 +32,7 @@ LEVEL_OFFSET = 0.15  # a symbol whose middle is this close to a base's (in the b
 LEVEL_SIZE = 0.7     # and whose body is at least this share of the base's is on its line (both valid_2013)
 CLEAR = 0.2  # how far (in reference heights) a symbol's middle must be above or below a bar to join its row
 REACH = 1.0   # an operator's limits start past its far edge (share of its height from the near edge)
+INDEX = 0.5  # a root's index is at most this share of the root's height (valid_2013)
 TICK = 0.25  # a root's contents start this share of its height past its left edge (its tick; valid_2013)
 NEAR = 1.2  # how far (in reference heights) a row may reach from its container or neighbour
 
@@ -136,6 +137,12 @@ class _Parser:
                                lambda o: o.y >= b.y2 - 0.25 * b.h and o.cy >= b.y2 + clear and beside(o))
         return above, below
 
+    @staticmethod
+    def _index_of(o: BBox, root: BBox) -> bool:
+        """Whether ``o`` is a root's index: small, high, and over its tick (``\\sqrt[3]{a}``)."""
+        return (o.h <= INDEX * root.h and o.cy <= root.cy - 0.1 * root.h
+                and o.x2 > root.x and o.cx <= _tick_end(root))
+
     def _limits(self, i: int, pool: set[int]) -> tuple[set[int], set[int]]:
         """The rows of ``pool`` above and below large operator ``i``."""
         above, below = self._above_below(i, pool, spread=0.3, reach=REACH)
@@ -173,12 +180,12 @@ class _Parser:
                     free -= above | below
             elif s.label == r"\sqrt":
                 b = s.bbox
-                left = b.x + min(TICK * b.h, 0.15 * b.w)
-                inside = {j for j in free if j != i and left <= self.box(j).cx <= b.x2 + 0.1 * b.h
+                index = {j for j in free if j != i and self._index_of(self.box(j), b)}
+                inside = {j for j in free - index if j != i and _tick_end(b) <= self.box(j).cx <= b.x2 + 0.1 * b.h
                           and b.y <= self.box(j).cy <= b.y2 + 0.1 * b.h}
                 inside = self._balanced(inside, free)
-                claimed.append((i, {Relation.INSIDE: inside}))
-                free -= inside
+                claimed.append((i, {Relation.INSIDE: inside, Relation.ABOVE: index}))
+                free -= inside | index
             elif s.label in LIMIT_OPERATORS:
                 above, below = self._limits(i, free)
                 if above or below:
@@ -337,6 +344,11 @@ def bracket_pairs(labels: list[str]) -> tuple[tuple[int, int], ...]:
         elif label in BRACKETS and stack and labels[stack[-1]] == BRACKETS[label]:
             pairs.append((stack.pop(), k))
     return tuple(pairs)
+
+
+def _tick_end(root: BBox) -> float:
+    """Where a root's tick ends and its contents begin (its height sets the tick's size, unless narrow)."""
+    return root.x + min(TICK * root.h, 0.15 * root.w)
 
 
 def _nest(claimed: list[tuple[int, dict[Relation, set[int]]]]) -> list[tuple[int, dict[Relation, set[int]]]]:

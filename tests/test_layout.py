@@ -112,3 +112,12 @@ def test_a_fraction_row_does_not_grow_over_a_relation_symbol_past_its_bar():
                s("P", 182, 15, 42, 47), s("-", 241, 49, 53, 6), s("P", 318, 18, 35, 48), s("|", 371, 21, 12, 65),
                s("2", 230, 115, 63, 50)]
     assert to_latex(parse(symbols, 47.5).tree) == r"r=\frac{|P-P|}{2}"
+
+
+def test_a_small_symbol_over_a_root_s_tick_is_its_index():
+    cube = [s("3", 13, 24, 38, 31), s(r"\sqrt", 36, 13, 91, 77), s("a", 61, 48, 46, 45)]
+    assert to_latex(parse(cube, 45).tree) == r"\sqrt[3]{a}"
+    nth = [s(r"\sqrt", 13, 13, 60, 61), s("x", 13, 23, 18, 17), s("y", 27, 48, 34, 44)]
+    assert to_latex(parse(nth, 44).tree) == r"\sqrt[x]{y}"
+    square = [s("x", 212, 59, 38, 41), s("2", 240, 33, 28, 21), s(r"\sqrt", 277, 27, 62, 83), s("3", 310, 51, 25, 45)]
+    assert to_latex(parse(square, 51.5).tree) == r"x^{2}\sqrt{3}"   # a script just before the root stays one
