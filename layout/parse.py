@@ -30,6 +30,7 @@ BRACKETS = {")": "(", "]": "[", r"\}": r"\{"}  # closing → opening; ``|`` open
 JOINERS = RELATION_SYMBOLS | {"+", "-", ",", ".", "/", r"\times", r"\pm", r"\div"}
 LEVEL_OFFSET = 0.15  # a symbol whose middle is this close to a base's (in the base's body heights)
 LEVEL_SIZE = 0.7     # and whose body is at least this share of the base's is on its line (both valid_2013)
+BAR = 0.4  # a "-" at least this wide (in reference heights) may be a fraction bar
 CLEAR = 0.2  # how far (in reference heights) a symbol's middle must be above or below a bar to join its row
 REACH = 1.0   # an operator's limits start past its far edge (share of its height from the near edge)
 INDEX = 0.5  # a root's index is at most this share of the root's height (valid_2013)
@@ -121,6 +122,8 @@ class _Parser:
                 return o.y2 <= b.y2 - reach * b.h
             def under(o: BBox) -> bool:
                 return o.y >= b.y + reach * b.h
+        if reach is None:  # what lies deeper under a bar beside this one is that bar's
+            pool = pool - self._beside_bars(i, pool)
         in_range = [j for j in pool if j != i and lo <= self.box(j).cx <= hi]
         above = {j for j in in_range if over(self.box(j)) and b.y - self.box(j).y2 <= near}
         below = {j for j in in_range if under(self.box(j)) and self.box(j).y - b.y2 <= near}
@@ -136,6 +139,20 @@ class _Parser:
             below = self._grow(below, rest - above,
                                lambda o: o.y >= b.y2 - 0.25 * b.h and o.cy >= b.y2 + clear and beside(o))
         return above, below
+
+    def _beside_bars(self, i: int, pool: set[int]) -> set[int]:
+        """The symbols of ``pool`` further inside the span of another bar at bar ``i``'s height than
+        inside ``i``'s own (two fractions side by side whose bars overlap)."""
+        b = self.box(i)
+        def depth(bar: BBox, j: int) -> float:
+            return min(self.box(j).cx - bar.x, bar.x2 - self.box(j).cx)
+        out = set()
+        for k in pool:
+            o = self.box(k)
+            if k != i and self.symbols[k].label == "-" and o.w >= BAR * self.reference \
+                    and abs(o.cy - b.cy) <= CLEAR * self.reference:
+                out |= {j for j in pool if j not in (i, k) and depth(o, j) > max(depth(b, j), 0)}
+        return out
 
     @staticmethod
     def _index_of(o: BBox, root: BBox) -> bool:
@@ -170,7 +187,7 @@ class _Parser:
             if i not in free:
                 continue
             s = self.symbols[i]
-            if s.label == "-" and s.bbox.w >= 0.4 * self.reference:
+            if s.label == "-" and s.bbox.w >= BAR * self.reference:
                 above, below = self._above_below(i, free, spread=0.05)  # a bar
                 for op, held in limits.items():  # an operator's limits go where it goes
                     if op not in above | below:

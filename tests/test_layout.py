@@ -121,3 +121,10 @@ def test_a_small_symbol_over_a_root_s_tick_is_its_index():
     assert to_latex(parse(nth, 44).tree) == r"\sqrt[x]{y}"
     square = [s("x", 212, 59, 38, 41), s("2", 240, 33, 28, 21), s(r"\sqrt", 277, 27, 62, 83), s("3", 310, 51, 25, 45)]
     assert to_latex(parse(square, 51.5).tree) == r"x^{2}\sqrt{3}"   # a script just before the root stays one
+
+
+def test_two_fractions_side_by_side_keep_their_own_rows():
+    symbols = [s("-", 152, 85, 238, 10), s("3", 161, 121, 38, 55), s("2", 197, 13, 61, 54), s("(", 207, 103, 29, 72),
+               s("w", 330, 132, 36, 28), s(")", 367, 106, 27, 75), s("-", 373, 83, 110, 9), s("H", 406, 108, 38, 62),
+               s("1", 425, 27, 26, 44)]
+    assert to_latex(parse(symbols, 54).tree) == r"\frac{2}{3(w)}\frac{1}{H}"
