@@ -4,7 +4,9 @@ Containers claim their contents first (fraction bars, then the widest first): a 
 rows above and below, a root the symbols inside it, a large operator its limits. What is left of
 each row is read in one of two ways. With a row scorer (:class:`layout.scorer.EdgeScorer`) every
 candidate (parent, child) edge of the row is scored at once and the row's tree is the maximum
-spanning arborescence over those scores (:mod:`layout.arborescence`). With a pairwise scorer the
+spanning arborescence over those scores (:mod:`layout.arborescence`), kept to the shape LaTeX
+needs (:mod:`layout.rules`: brackets pair within a row, relation symbols stay off script rows, a
+script row ends before a symbol on its base's line). With a pairwise scorer the
 row is read left to right, the scorer deciding for each item whether it is right of, above or
 below the current base. Every decision becomes an edge of a networkx graph, with the relation and
 its probability.
@@ -19,17 +21,10 @@ import networkx as nx
 
 from layout._tree import Node, Relation, Tree
 from layout.arborescence import best_tree, edge_graph, end_scripts
+from layout.rules import JOINERS, LIMIT_OPERATORS, RELATION_SYMBOLS, bracket_pairs, level_pairs
 from layout.scorer import GeometricScorer, Item, RowScorer, Scorer
 from symbolrec import BBox, HandmathError, Symbol
 
-LIMIT_OPERATORS = frozenset({r"\sum", r"\lim", r"\prod", r"\int"})
-# Never in a script row but a large operator's (train_2014: 0 of 3053 outside one).
-RELATION_SYMBOLS = frozenset({"=", r"\lt", r"\gt", r"\leq", r"\geq", r"\neq", r"\rightarrow"})
-BRACKETS = {")": "(", "]": "[", r"\}": r"\{"}  # closing → opening; ``|`` opens and closes, so is left out
-# Operators and punctuation: a script row that a level symbol ends does not keep one at its end.
-JOINERS = RELATION_SYMBOLS | {"+", "-", ",", ".", "/", r"\times", r"\pm", r"\div"}
-LEVEL_OFFSET = 0.15  # a symbol whose middle is this close to a base's (in the base's body heights)
-LEVEL_SIZE = 0.7     # and whose body is at least this share of the base's is on its line (both valid_2013)
 BAR = 0.4  # a "-" at least this wide (in reference heights) may be a fraction bar
 CLEAR = 0.2  # how far (in reference heights) a symbol's middle must be above or below a bar to join its row
 REACH = 1.0   # an operator's limits start past its far edge (share of its height from the near edge)
@@ -323,44 +318,6 @@ class _Parser:
             return Node(self.symbols[base.index].label, {r: v for r, v in children.items() if v}, base.index)
 
         return tuple(row(0))
-
-
-def level_pairs(items: list[Item], reference: float) -> set[tuple[int, int]]:
-    """(base, other) positions, ``other`` later in ``items``, where ``other`` sits on the base's line
-    at about its size (:data:`LEVEL_OFFSET`, :data:`LEVEL_SIZE`): it cannot be in the base's script.
-
-    >>> from symbolrec import BBox
-    >>> row = [Item(label, BBox(x, y, 30, h), BBox(x, y, 30, h)) for label, x, y, h in
-    ...        [("x", 0, 100, 28), ("i", 34, 118, 20), ("z", 70, 100, 28)]]
-    >>> sorted(level_pairs(row, 40))
-    [(0, 2)]
-    """
-    out = set()
-    for a, base in enumerate(items):
-        middle, body = base.centre(reference), base.body(reference)
-        for b in range(a + 1, len(items)):
-            other = items[b]
-            if (abs(other.centre(reference) - middle) <= LEVEL_OFFSET * body
-                    and other.body(reference) >= LEVEL_SIZE * body):
-                out.add((a, b))
-    return out
-
-
-def bracket_pairs(labels: list[str]) -> tuple[tuple[int, int], ...]:
-    """(opening, closing) positions of the brackets that match in ``labels`` (in reading order).
-
-    A closing bracket that does not match the last open one (``[0, 1)``) is left unpaired.
-
-    >>> bracket_pairs(["(", "a", "[", "b", ")", "]", ")"])
-    ((2, 5), (0, 6))
-    """
-    pairs, stack = [], []
-    for k, label in enumerate(labels):
-        if label in BRACKETS.values():
-            stack.append(k)
-        elif label in BRACKETS and stack and labels[stack[-1]] == BRACKETS[label]:
-            pairs.append((stack.pop(), k))
-    return tuple(pairs)
 
 
 def _tick_end(root: BBox) -> float:

@@ -117,7 +117,7 @@ def test_a_script_ends_before_a_symbol_on_its_base_s_line():
 
 
 def test_bracket_pairs_match_in_reading_order():
-    from layout.parse import bracket_pairs
+    from layout.rules import bracket_pairs
 
     assert bracket_pairs(list("(a(b)c)")) == ((2, 4), (0, 6))
     assert bracket_pairs(["[", "0", ",", "1", ")"]) == ()
