@@ -93,7 +93,9 @@ def end_scripts(tree: nx.DiGraph, level: set[tuple[int, int]], joiners: set[int]
     ``level`` holds the (base, member) pairs where the member is on the base's line at its size, so
     it and what follows it continue the base's row (``E_{0}/(16\\pi^{2})``, not ``E_{0/(16\\pi^{2})}``),
     along with the ``joiners`` (operators, punctuation) just before it: a script does not end in
-    ``+``. A cut that would part a pair of ``brackets`` is not made.
+    ``+``. When the member cut follows the row's head and the head is level too, the row was a word
+    on the base's line (``Red``, not ``R_{e}d``) and the head goes with it. A cut that would part a
+    pair of ``brackets`` is not made.
     """
     tree = tree.copy()
     for v in sorted(tree):
@@ -104,6 +106,8 @@ def end_scripts(tree: nx.DiGraph, level: set[tuple[int, int]], joiners: set[int]
                 and tree.edges[next(tree.predecessors(parent)), parent]["relation"] is Relation.RIGHT:
             v = parent
         parent = next(tree.predecessors(v))
+        if parent == v - 1 and tree.has_edge(base, parent) and (base, parent) in level:
+            v, parent = parent, base   # the row's head is level too: the whole row is on the base's line
         data = tree.edges[parent, v]
         tree.remove_edge(parent, v)
         tree.add_edge(base, v, **dict(data, relation=Relation.RIGHT))

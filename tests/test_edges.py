@@ -116,6 +116,12 @@ def test_a_script_ends_before_a_symbol_on_its_base_s_line():
     assert to_latex(parse(symbols, H, TableScorer(chain)).tree) == "E_{0}+z"   # the + leaves with the z
 
 
+def test_a_script_of_two_level_symbols_is_a_word_on_the_base_s_line():
+    symbols = [s("R", 0, 100, 30, 40), s("e", 34, 116, 22, 24), s("d", 60, 100, 22, 40)]
+    scorer = TableScorer({("R", "e"): Relation.SUB, ("e", "d"): Relation.RIGHT})
+    assert to_latex(parse(symbols, H, scorer).tree) == "Red"
+
+
 def test_bracket_pairs_match_in_reading_order():
     from layout.rules import bracket_pairs
 
