@@ -155,7 +155,7 @@ def _data_dir(args) -> Path:
 
 
 def evaluate(args) -> int:
-    from handmath.evaluate import evaluate as run
+    from handmath.evaluate import evaluate as run, plot_attribution
     from handmath.recognize import Recognizer
 
     report = run(Recognizer(), _data_dir(args), args.split, limit=args.limit, style=args.style)
@@ -170,6 +170,11 @@ def evaluate(args) -> int:
         shown = f"{value:.4f}" if isinstance(value, float) else value
         print(f"{key:<{width}}  {shown}")
     print(f"{'report':<{width}}  {path}")
+    try:
+        plot_attribution(summary, path.with_suffix(".png"))
+        print(f"{'chart':<{width}}  {path.with_suffix('.png')}")
+    except ImportError:
+        print(f"{'chart':<{width}}  (pip install matplotlib for the chart of where expressions fail)")
     return 0
 
 

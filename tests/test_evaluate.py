@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from handmath.evaluate import evaluate
+from handmath.evaluate import evaluate, plot_attribution
 from training.photo import DEGRADATIONS, photo, read_like_recogniser
 from training.render import Pen, render
 
@@ -29,6 +29,12 @@ def test_evaluate_scores_every_expression(recognizer, archive, style):
     assert summary["expressions"] == 3 and summary["failures"] == 0
     assert summary["symbol_segmentation_rate"] > 0.6     # the photo's ground truth lands on its ink
     assert all(o.latex for o in report.outcomes)
+
+
+def test_error_attribution_is_drawn(recognizer, archive, tmp_path):
+    summary = evaluate(recognizer, archive, "test_2014", progress=False).summary()
+    plot_attribution(summary, tmp_path / "chart.png")
+    assert (tmp_path / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_evaluate_photo_is_repeatable(recognizer, archive):
