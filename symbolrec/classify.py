@@ -14,6 +14,15 @@ from symbolrec._types import Component, Symbol
 
 MODELS = Path(__file__).resolve().parent / "models"
 TOP_K = 5
+JUNK = "junk"   # the class of pieces that are no symbol: half a symbol, two touching ones
+
+
+def best_reading(probabilities: np.ndarray, labels: tuple[str, ...]) -> np.ndarray:
+    """The highest probability of a real symbol (the junk class left out), over the last axis."""
+    probabilities = np.asarray(probabilities)
+    if JUNK in labels:
+        probabilities = np.delete(probabilities, labels.index(JUNK), axis=-1)
+    return probabilities.max(axis=-1)
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,7 @@ class Classifier:
 
     def symbol(self, component: Component, probabilities: np.ndarray) -> Symbol:
         """The :class:`Symbol` for a component: best label, its probability, the top-5 ranked."""
-        order = np.argsort(probabilities)[::-1][:TOP_K]
+        order = [i for i in np.argsort(probabilities)[::-1] if self.labels[i] != JUNK][:TOP_K]
         ranked = tuple((self.labels[i], round(float(probabilities[i]), 4)) for i in order)
         return Symbol(component.bbox, ranked[0][0], ranked[0][1], ranked, component.mask)
 

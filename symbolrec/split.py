@@ -1,74 +1,173 @@
-"""Split components that hold two touching symbols (``2x``, ``(a``), letting the classifier judge
-each cut: a cut is kept when both halves read clearly and better than the whole does."""
+"""Split components that hold touching symbols (``2x``, ``(a``, a fraction bar on its digit): cut
+hypotheses at the thinnest columns, where the ink thickens and along a long bar, each piece judged
+by the classifier, whose junk class marks pieces that are no symbol; a component is cut, up to
+twice, where that reads best."""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from symbolrec._types import BBox, Component
-from symbolrec.classify import Classifier
+from symbolrec.classify import best_reading
 
 MIN_WIDTH = 0.9     # narrower components (in reference heights) are never cut
-CUTS = 3            # candidate columns tried per component: the thinnest ink in its middle half
-MIN_PART = 0.98      # least probability of each half's reading
-GAIN = 1.5          # the halves' joint probability must beat the whole's by this factor
+VALLEYS = 4         # cut columns tried per component at the thinnest ink ...
+STEPS = 2           # ... and where the ink thickens or thins most sharply
+MARGIN = 1 / 6      # no cut in this share of the width at either end
+SPACING = 0.1       # least distance between two cut columns, in reference heights
+DEPTH = 2           # a component holds at most 2 ** DEPTH touching symbols
+MIN_PART = 0.3      # least best reading of each piece of a cut (valid_2013: a plateau from 0.1 to 0.3)
+GAIN = 1.5          # the pieces' joint reading must beat the whole's by this factor (valid_2013: flat from 1.2 to 3)
+BAR = (1.0, 0.6)    # a bar is a horizontal run this long: in reference heights, and share of the width
+CROSSED = 0.5       # a bar has ink just above or below it along at most this share of its length
+CRUMB = 0.03        # bits of the rest smaller than this (reference heights squared) stay with the bar
 
 
-def _trim(mask: np.ndarray, x0: int, y0: int) -> Component | None:
+def _trim(mask: np.ndarray, box: BBox) -> Component | None:
     ys, xs = np.nonzero(mask)
     if len(xs) == 0:
         return None
-    box = BBox(x0 + int(xs.min()), y0 + int(ys.min()), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1))
-    return Component(box, mask[ys.min():ys.max() + 1, xs.min():xs.max() + 1])
+    y0, x0 = int(ys.min()), int(xs.min())
+    return Component(BBox(box.x + x0, box.y + y0, int(xs.max()) - x0 + 1, int(ys.max()) - y0 + 1),
+                     mask[y0:ys.max() + 1, x0:xs.max() + 1])
 
 
-def _cuts(component: Component) -> list[tuple[Component, Component]]:
-    """Left/right halves at the columns with least ink in the middle half of the component."""
-    mask, box = component.mask, component.bbox
-    profile = mask.sum(axis=0)
-    low, high = box.w // 4, box.w - box.w // 4
-    columns = sorted(range(low, high), key=lambda x: (profile[x], abs(x - box.w / 2)))[:CUTS]
-    halves = []
-    for x in columns:
-        left, right = _trim(mask[:, :x], box.x, box.y), _trim(mask[:, x:], box.x + x, box.y)
-        if left is not None and right is not None:
-            halves.append((left, right))
-    return halves
+def cut(component: Component, x: int) -> tuple[Component, Component] | None:
+    """The pieces left and right of column ``x`` (the column's own ink goes left where it joins the
+    left piece, so a stroke ending on the column stays whole). None when one side is empty."""
+    mask = component.mask
+    left = np.zeros_like(mask)
+    left[:, :x] = mask[:, :x]
+    if x > 0:
+        joins = left[:, x - 1].copy()
+        joins[1:] |= left[:-1, x - 1]
+        joins[:-1] |= left[1:, x - 1]
+        left[:, x] = mask[:, x] & joins
+    pieces = _trim(left, component.bbox), _trim(mask & ~left, component.bbox)
+    return None if pieces[0] is None or pieces[1] is None else pieces
 
 
-def split(components: list[Component], probabilities: np.ndarray, classifier: Classifier,
+def columns(component: Component, reference: float) -> list[int]:
+    """Where to try cutting: the columns with least ink and those where the ink's height steps most,
+    away from the ends and apart from each other."""
+    profile = component.mask.sum(axis=0).astype(float)
+    width = len(profile)
+    low, high = max(1, round(width * MARGIN)), width - max(1, round(width * MARGIN))
+    if high <= low:
+        return []
+    span = np.arange(low, high)
+    thin = sorted(span, key=lambda x: (profile[x], abs(x - width / 2)))
+    steps = np.abs(np.diff(profile))                       # steps[x]: between columns x and x + 1
+    sharp = sorted(span, key=lambda x: -max(steps[x - 1], steps[x] if x < width - 1 else 0))
+    chosen: list[int] = []
+    for ranked, wanted in ((thin, VALLEYS), (sharp, VALLEYS + STEPS)):
+        for x in ranked:
+            if len(chosen) >= wanted:
+                break
+            if all(abs(x - c) >= max(2.0, SPACING * reference) for c in chosen):
+                chosen.append(int(x))
+    return chosen
+
+
+def _longest_runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's longest horizontal run of ink: its length and its first column."""
+    lengths, starts = np.zeros(len(mask), int), np.zeros(len(mask), int)
+    for y, row in enumerate(mask):
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], row.view(np.int8), [0]])))
+        if len(edges):
+            k = int(np.argmax(edges[1::2] - edges[::2]))
+            lengths[y], starts[y] = edges[2 * k + 1] - edges[2 * k], edges[2 * k]
+    return lengths, starts
+
+
+def bar_pieces(component: Component, reference: float) -> tuple[Component, ...] | None:
+    """A long horizontal bar taken out of the ink it touches (a fraction bar joined to its digits):
+    the bar, then each connected piece of the rest. None without such a bar or anything beside it."""
+    mask = component.mask
+    height, width = mask.shape
+    level = mask.copy()                  # a slightly tilted bar still makes long runs
+    level[1:] |= mask[:-1]
+    level[:-1] |= mask[1:]
+    lengths, starts = _longest_runs(level)
+    need = max(BAR[0] * reference, BAR[1] * width)
+    rows = np.flatnonzero(lengths >= need)
+    if not len(rows) or rows[-1] - rows[0] + 1 != len(rows) or len(rows) > 0.3 * reference:
+        return None
+    own = _longest_runs(mask)[0]         # the widened band's edge rows, unless the bar itself runs there
+    rows = rows[(own[rows] >= need / 2) | ((rows > rows[0]) & (rows < rows[-1]))]
+    if not len(rows):                    # a staircase of short runs: a slanted stroke
+        return None
+    x0, x1 = starts[rows].min(), (starts[rows] + lengths[rows]).max()
+    beside = mask[[y for y in (rows[0] - 1, rows[-1] + 1) if 0 <= y < height], x0:x1]
+    if beside.any(axis=0).mean() > CROSSED:     # strokes cross it: letters joined, not a bar
+        return None
+    bar = np.zeros_like(mask)
+    bar[rows[0]:rows[-1] + 1, x0:x1] = mask[rows[0]:rows[-1] + 1, x0:x1]
+    count, labels, stats, _ = cv2.connectedComponentsWithStats((mask & ~bar).astype(np.uint8), connectivity=8)
+    rest = []
+    for k in range(1, count):
+        if stats[k, cv2.CC_STAT_AREA] < CRUMB * reference ** 2:
+            bar |= labels == k
+        else:
+            rest.append(labels == k)
+    if not rest:
+        return None
+    return tuple(_trim(piece, component.bbox) for piece in [bar, *rest])
+
+
+def candidates(component: Component, reference: float) -> list[tuple[Component, ...]]:
+    """The ways to cut a component narrower than ``MIN_WIDTH`` reference heights: left/right
+    pieces at each of :func:`columns`, and :func:`bar_pieces` where it has a bar."""
+    if component.bbox.w < MIN_WIDTH * reference:
+        return []
+    pieces = [cut(component, x) for x in columns(component, reference)] + [bar_pieces(component, reference)]
+    return [p for p in pieces if p is not None]
+
+
+def _best(component: Component, p: np.ndarray, classifier, reference: float, depth: int):
+    """The best reading of ``component``: whole, or cut where its pieces (themselves cut again while
+    ``depth`` allows) each read at least ``MIN_PART`` and jointly ``GAIN`` times better than the
+    whole. Returns the pieces as (component, probabilities, best reading) triples."""
+    whole = [(component, p, float(best_reading(p, classifier.labels)))]
+    if depth == 0 or GAIN * whole[0][2] >= 1:   # no pieces can read GAIN times better than that
+        return whole
+    pairs = candidates(component, reference)
+    if not pairs:
+        return whole
+    flat = [piece for pieces in pairs for piece in pieces]
+    scores = np.split(classifier.classify(flat, reference), np.cumsum([len(pieces) for pieces in pairs])[:-1])
+    joint = [best_reading(s, classifier.labels).prod() for s in scores]
+    best, best_score = whole, 0.0
+    for k in np.argsort(-np.array(joint), kind="stable")[:2]:   # the two best cuts (ties: the thinnest), read further
+        pieces = [triple for piece, q in zip(pairs[k], scores[k])
+                  for triple in _best(piece, q, classifier, reference, depth - 1)]
+        readings = [r for _, _, r in pieces]
+        if min(readings) >= MIN_PART and np.prod(readings) > best_score:
+            best, best_score = pieces, float(np.prod(readings))
+    return best if best_score > GAIN * whole[0][2] else whole
+
+
+def split(components: list[Component], probabilities: np.ndarray, classifier,
           reference: float) -> tuple[list[Component], np.ndarray]:
-    """Cut wide components in two where the halves read as two clear symbols.
+    """Cut wide components where their pieces read as clear symbols, far better than the whole.
 
     Parameters
     ----------
     components, probabilities
         Components (left to right) and their class probabilities.
-    classifier : Classifier
+    classifier
+        A :class:`~symbolrec.classify.Classifier` (``labels`` and ``classify``).
     reference : float
         Typical symbol height in pixels.
 
     Returns
     -------
     components, probabilities
-        With each accepted cut replaced by its two halves, left to right.
+        With each accepted cut replaced by its pieces, left to right.
     """
-    out, out_p = [], []
+    out = []
     for component, p in zip(components, probabilities):
-        halves = _cuts(component) if component.bbox.w >= MIN_WIDTH * reference else []
-        best = None
-        if halves:
-            scores = classifier.classify([h for pair in halves for h in pair], reference).reshape(len(halves), 2, -1)
-            tops = scores.max(axis=2)
-            joint = tops.prod(axis=1)
-            k = int(np.argmax(joint))
-            if tops[k].min() >= MIN_PART and joint[k] > GAIN * p.max():
-                best = (halves[k], scores[k])
-        if best is None:
-            out.append(component)
-            out_p.append(p)
-        else:
-            out.extend(best[0])
-            out_p.extend(best[1])
-    order = sorted(range(len(out)), key=lambda n: (out[n].bbox.x, out[n].bbox.y))
-    return [out[n] for n in order], np.array([out_p[n] for n in order]).reshape(len(out), -1)
+        out.extend(_best(component, p, classifier, reference, DEPTH))
+    out.sort(key=lambda item: (item[0].bbox.x, item[0].bbox.y))
+    return [c for c, _, _ in out], np.array([p for _, p, _ in out]).reshape(len(out), -1)

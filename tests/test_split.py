@@ -2,8 +2,10 @@
 
 import numpy as np
 
+from symbolrec._types import BBox
+from symbolrec.classify import best_reading
 from symbolrec.segment import segment
-from symbolrec.split import split
+from symbolrec.split import bar_pieces, columns, cut, split
 
 
 class WidthReader:
@@ -47,3 +49,90 @@ def test_narrow_components_are_never_cut():
     reader = WidthReader()
     cut, _ = split(parts, np.array([[0.2, 0.8]]), reader, 40)
     assert len(cut) == 1
+
+
+class JunkReader:
+    """Reads a narrow piece as a sure '1' and anything wider as junk: pieces that are no symbol."""
+
+    labels = ("1", "x", "junk")
+
+    def classify(self, components, reference):
+        return np.array([[0.99, 0.0, 0.01] if c.bbox.w <= 14 else [0.02, 0.08, 0.9] for c in components])
+
+
+def bars_joined(count):
+    """``count`` thick bars (10 px wide) side by side, each joined to the next by a short stroke."""
+    ink = np.zeros((60, 14 * count + 20), bool)
+    for k in range(count):
+        ink[10:50, 10 + 14 * k:20 + 14 * k] = True
+        ink[28:31, 20 + 14 * k:24 + 14 * k] = k < count - 1
+    return ink
+
+
+def test_a_component_read_as_junk_is_cut_into_clear_symbols():
+    parts = segment(bars_joined(2))
+    reader = JunkReader()
+    cut_parts, probabilities = split(parts, reader.classify(parts, 20), reader, 20)
+    assert len(cut_parts) == 2
+    assert [reader.labels[i] for i in probabilities.argmax(axis=1)] == ["1", "1"]
+
+
+def test_three_touching_symbols_are_cut_in_three():
+    parts = segment(bars_joined(3))
+    reader = JunkReader()
+    cut_parts, _ = split(parts, reader.classify(parts, 20), reader, 20)
+    assert len(cut_parts) == 3
+    assert all(a.bbox.x2 <= b.bbox.x for a, b in zip(cut_parts, cut_parts[1:]))
+
+
+def test_junk_never_counts_as_a_reading():
+    assert best_reading(np.array([[0.1, 0.2, 0.7]]), ("1", "x", "junk")).tolist() == [0.2]
+    assert best_reading(np.array([0.1, 0.9]), ("1", "x")) == 0.9
+
+
+def test_the_cut_column_goes_with_the_stroke_it_ends():
+    ink = np.zeros((20, 20), bool)
+    ink[5:15, 2:8] = True          # a block ending on column 8 ...
+    ink[9, 8:18] = True            # ... and a stroke running through it to the right
+    left, right = cut(segment(ink)[0], 6)   # column 8 of the image
+    assert left.bbox == BBox(2, 5, 7, 10) and right.bbox == BBox(9, 9, 9, 1)
+
+
+def test_cuts_are_tried_apart_and_away_from_the_ends():
+    component = segment(bars_joined(3))[0]
+    xs = columns(component, 20)
+    assert xs and all(component.bbox.w / 6 - 1 <= x <= component.bbox.w * 5 / 6 + 1 for x in xs)
+    assert all(abs(a - b) >= 2 for a in xs for b in xs if a != b)
+
+
+def test_training_pieces_of_touching_symbols(inkml):
+    from training.render import Pen
+    from training.symbols import piece_samples
+
+    expr = inkml("508_em_78")
+    samples = list(piece_samples(expr, Pen(width=6), np.random.default_rng(0)))  # a fat pen: symbols touch
+    labels = [label for _, _, label in samples]
+    assert "junk" in labels and set(labels) - {"junk"}          # junk wholes, and halves that are symbols
+    assert set(labels) <= {s.label for s in expr.symbols} | {"junk"}
+    assert all(patch.shape == (32, 32) for patch, _, _ in samples)
+
+
+def test_a_fraction_bar_is_taken_off_the_digit_it_touches():
+    ink = np.zeros((60, 80), bool)
+    ink[20:23, 10:70] = True           # the bar, 60 px: 1.5 reference heights
+    ink[23:55, 38:42] = True           # a '1' under it, touching
+    ink[2:18, 30:46] = True            # the numerator, apart
+    touching = [c for c in segment(ink) if c.bbox.h > 20][0]
+    bar, digit = bar_pieces(touching, 40)
+    assert bar.bbox == BBox(10, 20, 60, 3) and digit.bbox == BBox(38, 23, 4, 32)
+
+
+def test_strokes_joined_across_their_middles_are_no_bar():
+    assert bar_pieces(segment(bars_joined(3))[0], 20) is None
+
+
+def test_a_staircase_of_short_runs_is_no_bar():
+    ink = np.zeros((10, 60), bool)
+    for step in range(3):
+        ink[4 + step, 5 + 15 * step:20 + 15 * step] = True   # three 15 px runs, each a row lower
+    assert bar_pieces(segment(ink)[0], 40) is None

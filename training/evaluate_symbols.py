@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from symbolrec.classify import Classifier
+from symbolrec.classify import JUNK, Classifier
 from training import crohme
 from training.symbols import build
 
@@ -31,6 +31,7 @@ def main(argv=None) -> int:
         classifier.probabilities(data.patches[i:i + 512].astype(np.float32) / 255, data.geometry[i:i + 512])
         for i in range(0, len(data.labels), 512)])
     labels = np.array(classifier.labels)
+    probabilities[:, labels == JUNK] = 0     # ranked as the recogniser reads a symbol: never junk
     ranked = np.argsort(probabilities, axis=1)[:, ::-1]
     top1 = labels[ranked[:, 0]] == data.labels
     top5 = (labels[ranked[:, :5]] == data.labels[:, None]).any(axis=1)

@@ -11,15 +11,21 @@ import numpy as np
 from tqdm import tqdm
 
 from symbolrec import features
-from symbolrec._types import HandmathError
+from symbolrec._types import Component, HandmathError
+from symbolrec.classify import JUNK, reference_of
+from symbolrec.group import candidates as groupings
 from symbolrec.preprocess import binarize
-from symbolrec.segment import ink_box
+from symbolrec.segment import ink_box, merge, segment
+from symbolrec.split import candidates as cuts
 from training.crohme import InkExpression, read_split
 from training.photo import DEGRADATIONS, photo, read_like_recogniser
 from training.render import Pen, render
 
 log = logging.getLogger(__name__)
 WORDS = frozenset({r"\sin", r"\cos", r"\tan", r"\log", r"\lim"})
+MATCH = 0.9           # a piece is a true symbol when each holds this share of the other's ink
+MIXED = 0.05          # a piece mixes symbols when two each give it this share of its ink
+SINGLE_CUTS = 0.3     # share of one-symbol components whose cut (one, at random) is learned from
 
 
 @dataclass(frozen=True)
@@ -76,26 +82,77 @@ def symbol_samples(expr: InkExpression, pen: Pen, rng: np.random.Generator | Non
         yield features.patch(own), features.geometry(box, reference), label
 
 
+def _reading(piece: Component, truth: list[tuple[str, np.ndarray]]) -> tuple[str | None, int]:
+    """The true label of ``piece`` when it is one symbol's ink (else None), and how many symbols
+    give it a fair share of its ink."""
+    size = piece.mask.sum()
+    shares = [(label, (own[piece.bbox.slice()] & piece.mask).sum(), own.sum()) for label, own in truth]
+    for label, shared, whole in shares:
+        if shared >= MATCH * whole and shared >= MATCH * size:
+            return label, 1
+    return None, sum(shared >= MIXED * size for _, shared, _ in shares)
+
+
+def piece_samples(expr: InkExpression, pen: Pen, rng: np.random.Generator):
+    """Yield ``(patch, geometry, label)`` for the pieces the segmenter proposes besides the true
+    symbols, so the classifier learns to call a bad piece :data:`~symbolrec.classify.JUNK`.
+
+    The pieces are those of :mod:`symbolrec.split` and :mod:`symbolrec.group` on the binarised
+    rendering: the halves of each cut (labelled with their symbol when they are one, junk
+    otherwise; every cut of a component holding several symbols, one cut of a share
+    ``SINGLE_CUTS`` of the others), components that hold several symbols, and groupings of
+    parts of different symbols (junk).
+    """
+    rendering = render(expr, pen, rng)
+    ink = binarize(rendering.image, min_area=1)
+    truth = [(s.label, ink & m) for s, m in zip(expr.symbols, rendering.symbol_masks)]
+    truth = [(label, own) for label, own in truth if own.any()]
+    components = segment(ink)
+    if not truth or not components:
+        return
+    reference = reference_of(components)
+    pieces: list[tuple[Component, str]] = []
+    for i, j in groupings(components, reference):
+        union = merge([components[i], components[j]])
+        label, mixed = _reading(union, truth)
+        if label is None and mixed >= 2:
+            pieces.append((union, JUNK))
+    for component in components:
+        label, mixed = _reading(component, truth)
+        if label is None and mixed >= 2:
+            pieces.append((component, JUNK))
+        pairs = cuts(component, reference)
+        if mixed < 2 and pairs:
+            pairs = [pairs[rng.integers(len(pairs))]] if rng.random() < SINGLE_CUTS else []
+        for pair in pairs:
+            pieces.extend((half, _reading(half, truth)[0] or JUNK) for half in pair)
+    for piece, label in pieces:
+        yield features.patch(piece.mask), features.geometry(piece.bbox, reference), label
+
+
 def _expression_samples(args):
-    expr, renders, photos, seed = args
+    expr, renders, photos, pieces, seed = args
     rng = np.random.default_rng(seed)
     out = []
-    for k in range(renders + photos):
+    for k in range(renders + photos + pieces):
         pen = Pen() if k == 0 and renders == 1 else Pen.random(rng)
         try:
-            for p, g, label in symbol_samples(expr, pen, rng, photographed=k >= renders):
+            samples = (piece_samples(expr, pen, rng) if k >= renders + photos
+                       else symbol_samples(expr, pen, rng, photographed=k >= renders))
+            for p, g, label in samples:
                 out.append(((p * 255).astype(np.uint8), g, label))
         except (ValueError, HandmathError) as err:
             log.debug("%s: %s", expr.name, err)
     return out
 
 
-def build(data_dir: Path, split: str, *, renders: int, seed: int, photos: int = 0, workers: int = 2,
-          limit: int | None = None) -> SymbolSet:
+def build(data_dir: Path, split: str, *, renders: int, seed: int, photos: int = 0, pieces: int = 0,
+          workers: int = 2, limit: int | None = None) -> SymbolSet:
     """Render every expression of ``split`` ``renders`` times (1 = the standard pen) and photograph
-    it ``photos`` times (varied pens), and cut the symbols."""
+    it ``photos`` times (varied pens), and cut the symbols; render it ``pieces`` more times (varied
+    pens) for the segmenter's pieces (:func:`piece_samples`)."""
     expressions = list(read_split(data_dir, split, limit=limit))
-    jobs = [(e, renders, photos, seed * 100_003 + i) for i, e in enumerate(expressions)]
+    jobs = [(e, renders, photos, pieces, seed * 100_003 + i) for i, e in enumerate(expressions)]
     patches, geometry, labels = [], [], []
     with ProcessPoolExecutor(workers) as pool:
         for samples in tqdm(pool.map(_expression_samples, jobs, chunksize=32), total=len(jobs),
