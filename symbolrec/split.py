@@ -16,7 +16,7 @@ VALLEYS = 4         # cut columns tried per component at the thinnest ink ...
 STEPS = 2           # ... and where the ink thickens or thins most sharply
 MARGIN = 1 / 6      # no cut in this share of the width at either end
 SPACING = 0.1       # least distance between two cut columns, in reference heights
-DEPTH = 2           # a component holds at most 2 ** DEPTH touching symbols
+DEPTH = 2           # cuts within cuts: a piece of a cut may be cut once more
 MIN_PART = 0.3      # least best reading of each piece of a cut (valid_2013: a plateau from 0.1 to 0.3)
 GAIN = 1.5          # the pieces' joint reading must beat the whole's by this factor (valid_2013: flat from 1.2 to 3)
 BAR = (1.0, 0.6)    # a bar is a horizontal run this long: in reference heights, and share of the width
@@ -117,8 +117,8 @@ def bar_pieces(component: Component, reference: float) -> tuple[Component, ...] 
 
 
 def candidates(component: Component, reference: float) -> list[tuple[Component, ...]]:
-    """The ways to cut a component narrower than ``MIN_WIDTH`` reference heights: left/right
-    pieces at each of :func:`columns`, and :func:`bar_pieces` where it has a bar."""
+    """The ways to cut a component (none when it is narrower than ``MIN_WIDTH`` reference heights):
+    left/right pieces at each of :func:`columns`, and :func:`bar_pieces` where it has a bar."""
     if component.bbox.w < MIN_WIDTH * reference:
         return []
     pieces = [cut(component, x) for x in columns(component, reference)] + [bar_pieces(component, reference)]
