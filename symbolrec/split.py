@@ -10,6 +10,7 @@ import numpy as np
 
 from symbolrec._types import BBox, Component
 from symbolrec.classify import best_reading
+from symbolrec.segment import ink_box
 
 MIN_WIDTH = 0.9     # narrower components (in reference heights) are never cut
 VALLEYS = 4         # cut columns tried per component at the thinnest ink ...
@@ -25,12 +26,9 @@ CRUMB = 0.03        # bits of the rest smaller than this (reference heights squa
 
 
 def _trim(mask: np.ndarray, box: BBox) -> Component | None:
-    ys, xs = np.nonzero(mask)
-    if len(xs) == 0:
-        return None
-    y0, x0 = int(ys.min()), int(xs.min())
-    return Component(BBox(box.x + x0, box.y + y0, int(xs.max()) - x0 + 1, int(ys.max()) - y0 + 1),
-                     mask[y0:ys.max() + 1, x0:xs.max() + 1])
+    """The ink of ``mask`` (a piece of the component at ``box``) as a component, None when empty."""
+    own = ink_box(mask)
+    return None if own is None else Component(own.shifted(box.x, box.y), mask[own.slice()])
 
 
 def cut(component: Component, x: int) -> tuple[Component, Component] | None:
