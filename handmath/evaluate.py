@@ -24,9 +24,8 @@ from symbolrec import HandmathError, Symbol, features
 from training.crohme import InkExpression, read_split
 from training.photo import photo, read_like_recogniser
 from training.render import Pen, render
+from training.symbols import same_ink
 from symbolrec.segment import ink_box
-
-MATCH = 0.9   # a symbol is segmented right when it and the ground truth share 90 % of each one's ink
 
 
 @dataclass
@@ -120,14 +119,13 @@ def _truth_symbols(expr: InkExpression, ink: np.ndarray, masks) -> list[tuple[st
 
 
 def _score_symbols(truth: list[tuple[str, np.ndarray]], found: tuple[Symbol, ...]) -> tuple[int, int]:
-    """How many ground-truth symbols were segmented exactly, and how many of those labelled right."""
+    """How many ground-truth symbols were segmented exactly (:func:`training.symbols.same_ink`), and
+    how many of those labelled right."""
     segmented = classified = 0
     for label, own in truth:
         size = own.sum()
         for symbol in found:
-            part = own[symbol.bbox.slice()] & symbol.mask
-            shared = part.sum()
-            if shared >= MATCH * size and shared >= MATCH * symbol.mask.sum():
+            if same_ink((own[symbol.bbox.slice()] & symbol.mask).sum(), size, symbol.mask.sum()):
                 segmented += 1
                 classified += symbol.label == label
                 break

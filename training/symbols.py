@@ -82,13 +82,19 @@ def symbol_samples(expr: InkExpression, pen: Pen, rng: np.random.Generator | Non
         yield features.patch(own), features.geometry(box, reference), label
 
 
+def same_ink(shared: int, own: int, piece: int) -> bool:
+    """Whether a piece of ``piece`` pixels is the true symbol of ``own`` pixels, sharing ``shared``
+    (each holds ``MATCH`` of the other's ink): how training labels a piece and evaluation scores one."""
+    return shared >= MATCH * own and shared >= MATCH * piece
+
+
 def _reading(piece: Component, truth: list[tuple[str, np.ndarray]]) -> tuple[str | None, int]:
     """The true label of ``piece`` when it is one symbol's ink (else None), and how many symbols
     give it a fair share of its ink."""
     size = piece.mask.sum()
     shares = [(label, (own[piece.bbox.slice()] & piece.mask).sum(), own.sum()) for label, own in truth]
     for label, shared, whole in shares:
-        if shared >= MATCH * whole and shared >= MATCH * size:
+        if same_ink(shared, whole, size):
             return label, 1
     return None, sum(shared >= MIXED * size for _, shared, _ in shares)
 
