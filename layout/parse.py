@@ -107,24 +107,24 @@ class _Parser:
         b = self.box(i)
         lo, hi = b.x - spread * b.w, b.x2 + spread * b.w
         near = NEAR * self.reference
-        if reach is None:
+        if reach is None:  # a fraction bar
             def over(o: BBox) -> bool:
                 return o.cy <= b.cy and o.y2 <= b.y2
             def under(o: BBox) -> bool:
                 return o.cy >= b.cy and o.y >= b.y
+            pool = pool - self._beside_bars(i, pool)   # what lies deeper under a bar beside it is that bar's
+            # past the bar's ends a relation symbol relates the fraction to its neighbours: rows stop there
+            outside = {j for j in pool if self.symbols[j].label in RELATION_SYMBOLS and not b.x <= self.box(j).cx <= b.x2}
         else:
             def over(o: BBox) -> bool:
                 return o.y2 <= b.y2 - reach * b.h
             def under(o: BBox) -> bool:
                 return o.y >= b.y + reach * b.h
-        if reach is None:  # what lies deeper under a bar beside this one is that bar's
-            pool = pool - self._beside_bars(i, pool)
+            outside = set()
         in_range = [j for j in pool if j != i and lo <= self.box(j).cx <= hi]
         above = {j for j in in_range if over(self.box(j)) and b.y - self.box(j).y2 <= near}
         below = {j for j in in_range if under(self.box(j)) and self.box(j).y - b.y2 <= near}
-        rest, margin = pool - {i}, 0.25 * b.w
-        if reach is None:  # past a bar's ends a relation symbol relates the fraction to its neighbours
-            rest -= {j for j in rest if self.symbols[j].label in RELATION_SYMBOLS and not b.x <= self.box(j).cx <= b.x2}
+        rest, margin = pool - {i} - outside, 0.25 * b.w
         def beside(o: BBox) -> bool:
             return lo - margin <= o.cx <= hi + margin
         clear = CLEAR * self.reference  # a grown row's symbols sit clearly off the bar's line
