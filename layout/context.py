@@ -21,6 +21,7 @@ from typing import Mapping
 
 from layout._tree import Node, Relation, Tree
 from symbolrec import Symbol
+from symbolrec.group import WORDS as FUNCTION_NAMES
 
 PRIME = r"\prime"
 TIMES = r"\times"
@@ -36,7 +37,6 @@ BAR = "|"
 BAR_LIKE = frozenset({"1", "l", "|"})
 BAR_MIN = 0.05               # a stroke pairs as a bar only if the classifier gives | this much
 PAIR_BONUS = 6.0             # log-odds a matching stroke at the other end adds for both being bars
-FUNCTION_NAMES = frozenset({r"\sin", r"\cos", r"\tan", r"\log", r"\lim"})
 KEEP = FUNCTION_NAMES | {r"\ldots", PRIME}   # runs of symbols, never taken for one symbol or taken apart
 MARKS = frozenset({",", "."})   # left alone in superscripts, where the prime rule reads them
 MIN_ALTERNATIVE = 0.02       # an alternative the classifier gives less than this is never taken

@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 
 from symbolrec import Component, Symbol
+from symbolrec.group import WORDS
 from symbolrec.segment import merge
 
-FUNCTION_NAMES = (r"\sin", r"\cos", r"\tan", r"\log", r"\lim")
+FUNCTION_NAMES = tuple(sorted(WORDS))   # spelt out letter by letter where the grouping missed them
 MIN_PROBABILITY = 0.02   # a letter must be at least this likely among a symbol's alternatives
 MAX_GAP = 0.8            # largest gap between letters, in reference heights
 

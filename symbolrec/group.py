@@ -1,5 +1,6 @@
 """Group connected components that form one symbol (``=``, ``i``, ``÷``, ``≤``, ``\\ldots``, a
-two-stroke ``\\pi``), letting the classifier decide which groupings make a symbol."""
+two-stroke ``\\pi``, a function name ``\\sin`` written letter by letter), letting the classifier
+decide which groupings make a symbol."""
 
 from __future__ import annotations
 
@@ -12,6 +13,12 @@ from symbolrec.segment import merge
 MAX_GAP = (0.35, 0.7)       # largest horizontal, vertical gap between parts, in reference heights
 MAX_SIZE = (2.6, 1.8)       # largest width, height of a multi-part symbol, in reference heights
 THRESHOLD = 0.8             # least probability of a merged reading (valid_2013: a plateau from 0.6 to 0.8)
+WORD_THRESHOLD = 0.95       # the same for a word, whose wrong runs the junk class never saw (valid_2013: 0.93-0.95)
+WORDS = frozenset({r"\sin", r"\cos", r"\tan", r"\log", r"\lim"})   # CROHME's one-symbol words
+MAX_WORD = (5.5, 3.0)       # largest width, height of a word, in reference heights (train_2014: 99th centile)
+WORD_GAP = 0.7              # largest gap between a word's letters, in reference heights
+WORD_PARTS = 4              # most pieces in a word (l, ı, its dot, m)
+DOT_ROOM = 0.8              # how far above a word's top its letters' dots reach, in reference heights
 
 
 def gaps(a: BBox, b: BBox) -> tuple[float, float]:
@@ -34,6 +41,31 @@ def candidates(components: list[Component], reference: float) -> list[tuple[int,
     return pairs
 
 
+def word_runs(components: list[Component], reference: float) -> list[tuple[int, ...]]:
+    """Runs of 2 to :data:`WORD_PARTS` components, left to right on one line, that may spell a word.
+
+    A run skips what lies wholly below it (a limit under ``lim``) or far above it, and ends at a gap
+    wider than :data:`WORD_GAP` or when it would outgrow :data:`MAX_WORD`.
+    """
+    runs = []
+    for i, first in enumerate(components):
+        run, box = [i], first.bbox
+        for j in range(i + 1, len(components)):
+            b = components[j].bbox
+            if b.x - box.x2 > WORD_GAP * reference:
+                break
+            if b.y >= box.y2 or b.y2 < box.y - DOT_ROOM * reference:
+                continue
+            box = box.union(b)
+            if box.w > MAX_WORD[0] * reference or box.h > MAX_WORD[1] * reference:
+                break
+            run.append(j)
+            runs.append(tuple(run))
+            if len(run) == WORD_PARTS:
+                break
+    return runs
+
+
 def _fraction(a: BBox, b: BBox, reference: float) -> bool:
     """A bar far wider than a (non-dot) symbol it is stacked with: a fraction, not ``±`` or ``≤``."""
     bar, other = (a, b) if a.w * b.h > b.w * a.h else (b, a)
@@ -45,8 +77,8 @@ def _fits(box: BBox, reference: float) -> bool:
 
 
 def group(components: list[Component], probabilities: np.ndarray, classifier: Classifier, reference: float,
-          *, threshold: float = THRESHOLD) -> tuple[list[Component], np.ndarray]:
-    """Merge nearby components while the merge reads as a multi-part symbol, better than apart.
+          *, threshold: float = THRESHOLD, word_threshold: float = WORD_THRESHOLD) -> tuple[list[Component], np.ndarray]:
+    """Merge nearby components while the merge reads as a multi-part symbol or a word, better than apart.
 
     Parameters
     ----------
@@ -58,9 +90,9 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
         Scores the merged candidates; its ``info.multipart`` names the labels worth building.
     reference : float
         Typical symbol height in pixels.
-    threshold : float
-        Least probability of a multi-part label for a merge to be made; it must also beat the
-        product of the parts' own best probabilities.
+    threshold, word_threshold : float
+        Least probability of a multi-part label (of a word: a run of :func:`word_runs`) for a
+        merge to be made; it must also beat the product of the parts' own best probabilities.
 
     Returns
     -------
@@ -69,21 +101,34 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
     """
     components = list(components)
     multipart = np.array([label in classifier.info.multipart for label in classifier.labels])
+    words = np.array([label in WORDS for label in classifier.labels])
+    # merges already read, by their parts' ids (every part stays alive, here or in the caller's list)
+    read: dict[tuple[int, ...], tuple[Component, np.ndarray]] = {}
     while True:
-        pairs = candidates(components, reference)
-        if not pairs:
+        pairs = set(candidates(components, reference))
+        runs = set(word_runs(components, reference))
+        groups = sorted(pairs | runs)
+        if not groups:
             break
-        merged = [merge([components[i] for i in group]) for group in pairs]
-        scores = classifier.classify(merged, reference)
-        best = np.where(multipart, scores, 0).max(axis=1)
-        # a merge must read better than the parts read apart (their joint probability)
-        apart = np.array([np.prod(best_reading(probabilities[list(group)], classifier.labels)) for group in pairs])
-        gain = np.where((best >= threshold) & (best > apart), best - apart, -1.0)
+        keys = [tuple(id(components[i]) for i in g) for g in groups]
+        new = [(key, merge([components[i] for i in g])) for key, g in zip(keys, groups) if key not in read]
+        if new:
+            scores = classifier.classify([m for _, m in new], reference)
+            read.update((key, (m, p)) for (key, m), p in zip(new, scores))
+        scores = np.stack([read[key][1] for key in keys])
+        # a pair may make a multi-part symbol, a run a word: each read surely enough, and better
+        # than its parts read apart (their joint probability)
+        as_part = np.where(multipart, scores, 0).max(axis=1) * [g in pairs for g in groups]
+        as_word = np.where(words, scores, 0).max(axis=1) * [g in runs for g in groups]
+        best = np.maximum(as_part, as_word)
+        sure = np.where(as_word > as_part, word_threshold, threshold)
+        apart = np.array([np.prod(best_reading(probabilities[list(g)], classifier.labels)) for g in groups])
+        gain = np.where((best >= sure) & (best > apart), best - apart, -1.0)
         k = int(np.argmax(gain))
         if gain[k] < 0:
             break
-        keep = [n for n in range(len(components)) if n not in pairs[k]]
-        components = [components[n] for n in keep] + [merged[k]]
+        keep = [n for n in range(len(components)) if n not in groups[k]]
+        components = [components[n] for n in keep] + [read[keys[k]][0]]
         probabilities = np.concatenate([probabilities[keep], scores[k:k + 1]])
         order = sorted(range(len(components)), key=lambda n: (components[n].bbox.x, components[n].bbox.y))
         components = [components[n] for n in order]

@@ -13,7 +13,7 @@ from tqdm import tqdm
 from symbolrec import features
 from symbolrec._types import Component, HandmathError
 from symbolrec.classify import JUNK, reference_of
-from symbolrec.group import candidates as groupings
+from symbolrec.group import WORDS, candidates as groupings
 from symbolrec.preprocess import binarize
 from symbolrec.segment import ink_box, merge, segment
 from symbolrec.split import candidates as cuts
@@ -22,7 +22,6 @@ from training.photo import DEGRADATIONS, photo, read_like_recogniser
 from training.render import Pen, render
 
 log = logging.getLogger(__name__)
-WORDS = frozenset({r"\sin", r"\cos", r"\tan", r"\log", r"\lim"})
 MATCH = 0.9           # a piece is a true symbol when each holds this share of the other's ink
 MIXED = 0.05          # a piece mixes symbols when two each give it this share of its ink
 SINGLE_CUTS = 0.3     # share of one-symbol components whose cut (one, at random) is learned from
@@ -175,7 +174,7 @@ def multipart_labels(data_dir: Path, split: str, *, min_share: float = 0.1,
     """Labels drawn in several separate pieces in at least ``min_share`` of their instances.
 
     Rendered with the standard pen; these are the labels the segmenter may build by grouping.
-    Function names (``\\sin``) are words, read from their letters later, so they are left out.
+    Function names (``\\sin``) are left out: :func:`symbolrec.group.group` builds them as words.
     """
     import cv2
 

@@ -1,0 +1,58 @@
+"""Grouping components into one symbol: multi-part symbols and function names written letter by letter."""
+
+import numpy as np
+
+from symbolrec.classify import ModelInfo
+from symbolrec.group import group, word_runs
+from symbolrec.segment import segment
+
+
+def blobs(*boxes, shape=(120, 260)):
+    """Ink with one filled rectangle per (y, x, h, w) box, as the segmenter's components."""
+    ink = np.zeros(shape, bool)
+    for y, x, h, w in boxes:
+        ink[y:y + h, x:x + w] = True
+    return segment(ink)
+
+
+LETTERS = ((40, 10, 30, 20), (40, 40, 30, 8), (28, 40, 6, 8), (40, 58, 30, 20))   # s, ı, its dot, n
+
+
+def test_a_word_run_takes_letters_and_dots_but_not_a_limit_below():
+    parts = blobs(*LETTERS, (80, 30, 20, 30), (40, 200, 30, 20))   # a limit under the word, a far symbol
+    runs = word_runs(parts, 30)
+    xs = [[parts[i].bbox.x for i in run] for run in runs]
+    assert [10, 40, 40, 58] in xs                       # the whole word, dot included
+    assert not any(x[0] == 10 and 30 in x for x in xs)   # a run from the word's first letter skips the limit below
+    assert not any(200 in x for x in xs)                 # past a wide gap a run ends
+
+
+class WordReader:
+    """Reads four or more parts together as ``\\sin`` (with a set probability), anything else as an unsure letter."""
+
+    def __init__(self, word: float):
+        self.labels = ("s", "i", "n", ".", r"\sin", "junk")
+        self.info = ModelInfo(self.labels, frozenset({"i"}), {})
+        self.word = word
+
+    def classify(self, components, reference):
+        def read(c):
+            ink = len(segment(c.mask))
+            if ink >= 4:
+                return [0, 0, 0, 0, self.word, 1 - self.word]
+            return [0.6, 0.1, 0.1, 0.1, 0, 0.1] if ink < 2 else [0, 0, 0, 0, 0, 1.0]
+        return np.array([read(c) for c in components], float)
+
+
+def test_letters_that_read_as_a_word_together_become_one_symbol():
+    parts = blobs(*LETTERS)
+    reader = WordReader(word=0.99)
+    grouped, probabilities = group(parts, reader.classify(parts, 30), reader, 30)
+    assert len(grouped) == 1 and reader.labels[int(probabilities[0].argmax())] == r"\sin"
+
+
+def test_an_unsure_word_is_left_in_letters():
+    parts = blobs(*LETTERS)
+    reader = WordReader(word=0.8)                      # under the word threshold
+    grouped, _ = group(parts, reader.classify(parts, 30), reader, 30)
+    assert len(grouped) == 4
