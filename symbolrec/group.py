@@ -17,6 +17,7 @@ WORD_THRESHOLD = 0.95       # the same for a word, whose wrong runs the junk cla
 WORDS = frozenset({r"\sin", r"\cos", r"\tan", r"\log", r"\lim"})   # CROHME's one-symbol words
 MAX_WORD = (5.5, 3.0)       # largest width, height of a word, in reference heights (train_2014: 99th centile)
 WORD_GAP = 0.7              # largest gap between a word's letters, in reference heights
+MIN_INITIAL = 0.001         # least probability that a run's first part is a word's first letter (either case)
 WORD_PARTS = 4              # most pieces in a word (l, ı, its dot, m)
 DOT_ROOM = 0.8              # how far above a word's top its letters' dots reach, in reference heights
 
@@ -104,9 +105,11 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
     words = np.array([label in WORDS for label in classifier.labels])
     # merges already read, by their parts' ids (every part stays alive, here or in the caller's list)
     read: dict[tuple[int, ...], tuple[Component, np.ndarray]] = {}
+    firsts = [i for i, label in enumerate(classifier.labels) if any(label in (w[1], w[1].upper()) for w in WORDS)]
     while True:
         pairs = set(candidates(components, reference))
-        runs = set(word_runs(components, reference))
+        initial = probabilities[:, firsts].sum(axis=1)   # how likely each part is a word's first letter
+        runs = {run for run in word_runs(components, reference) if initial[run[0]] >= MIN_INITIAL}
         groups = sorted(pairs | runs)
         if not groups:
             break
