@@ -105,10 +105,11 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
     words = np.array([label in WORDS for label in classifier.labels])
     # merges already read, by their parts' ids (every part stays alive, here or in the caller's list)
     read: dict[tuple[int, ...], tuple[Component, np.ndarray]] = {}
-    firsts = [i for i, label in enumerate(classifier.labels) if any(label in (w[1], w[1].upper()) for w in WORDS)]
+    firsts = [i for i, label in enumerate(classifier.labels)   # a word's first letter, or a word read whole
+              if label in WORDS or any(label in (w[1], w[1].upper()) for w in WORDS)]
     while True:
         pairs = set(candidates(components, reference))
-        initial = probabilities[:, firsts].sum(axis=1)   # how likely each part is a word's first letter
+        initial = probabilities[:, firsts].sum(axis=1)   # how likely each part starts a word
         runs = {run for run in word_runs(components, reference) if initial[run[0]] >= MIN_INITIAL}
         groups = sorted(pairs | runs)
         if not groups:
