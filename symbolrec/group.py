@@ -68,9 +68,11 @@ def word_runs(components: list[Component], reference: float) -> list[tuple[int, 
 
 
 def _fraction(a: BBox, b: BBox, reference: float) -> bool:
-    """A bar far wider than a (non-dot) symbol it is stacked with: a fraction, not ``±`` or ``≤``."""
+    """A bar far wider than a (non-dot) symbol stacked over or under it: a fraction, not ``±`` or
+    ``≤``, nor ``→``, whose head spans its shaft's height."""
     bar, other = (a, b) if a.w * b.h > b.w * a.h else (b, a)
-    return bar.w > 3 * bar.h and other.h > 0.3 * reference and bar.w > 1.5 * other.w
+    beside = other.y < bar.cy < other.y2
+    return bar.w > 3 * bar.h and other.h > 0.3 * reference and bar.w > 1.5 * other.w and not beside
 
 
 def _fits(box: BBox, reference: float) -> bool:

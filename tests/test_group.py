@@ -56,3 +56,12 @@ def test_an_unsure_word_is_left_in_letters():
     reader = WordReader(word=0.8)                      # under the word threshold
     grouped, _ = group(parts, reader.classify(parts, 30), reader, 30)
     assert len(grouped) == 4
+
+
+def test_an_arrow_head_may_join_its_shaft_but_a_digit_over_a_bar_may_not():
+    from symbolrec.group import candidates
+
+    arrow = blobs((50, 10, 4, 60), (42, 72, 20, 12))          # shaft, head spanning its height past its end
+    assert candidates(arrow, 30) == [(0, 1)]
+    fraction = blobs((50, 10, 4, 60), (20, 30, 26, 14))       # a bar and a digit over it
+    assert candidates(fraction, 30) == []
