@@ -19,6 +19,7 @@ MAX_WORD = (5.5, 3.0)       # largest width, height of a word, in reference heig
 WORD_GAP = 0.7              # largest gap between a word's letters, in reference heights
 MIN_INITIAL = 0.001         # least probability that a run's first part is a word's first letter (either case)
 WORD_PARTS = 4              # most pieces in a word (l, ı, its dot, m)
+DOT = 0.35                  # largest size of a dot, in reference heights
 DOT_ROOM = 0.8              # how far above a word's top its letters' dots reach, in reference heights
 
 
@@ -67,6 +68,11 @@ def word_runs(components: list[Component], reference: float) -> list[tuple[int, 
     return runs
 
 
+def _letter(box: BBox, reference: float) -> bool:
+    """Bigger than the dot of an ``i``: what a word read whole may not take in."""
+    return max(box.w, box.h) > DOT * reference
+
+
 def _fraction(a: BBox, b: BBox, reference: float) -> bool:
     """A bar far wider than a (non-dot) symbol stacked over or under it: a fraction, not ``±`` or
     ``≤``, nor ``→``, whose head spans its shaft's height."""
@@ -112,7 +118,9 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
     while True:
         pairs = set(candidates(components, reference))
         initial = probabilities[:, firsts].sum(axis=1)   # how likely each part starts a word
-        runs = {run for run in word_runs(components, reference) if initial[run[0]] >= MIN_INITIAL}
+        whole = words[probabilities.argmax(axis=1)]      # parts read as a word already
+        runs = {run for run in word_runs(components, reference) if initial[run[0]] >= MIN_INITIAL
+                and not (whole[list(run)].any() and any(_letter(components[i].bbox, reference) for i in run if not whole[i]))}
         groups = sorted(pairs | runs)
         if not groups:
             break

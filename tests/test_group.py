@@ -65,3 +65,20 @@ def test_an_arrow_head_may_join_its_shaft_but_a_digit_over_a_bar_may_not():
     assert candidates(arrow, 30) == [(0, 1)]
     fraction = blobs((50, 10, 4, 60), (20, 30, 26, 14))       # a bar and a digit over it
     assert candidates(fraction, 30) == []
+
+
+class WholeWordReader:
+    """Reads anything wide as a sure ``\\sin`` and a narrow blob as an unsure ``x``."""
+
+    labels = ("x", r"\sin", "junk")
+    info = ModelInfo(labels, frozenset(), {})
+
+    def classify(self, components, reference):
+        return np.array([[0, 0.99, 0.01] if c.bbox.w > 40 else [0.7, 0, 0.3] for c in components])
+
+
+def test_a_word_read_whole_takes_no_letter_beside_it():
+    parts = blobs((40, 10, 30, 60), (40, 76, 30, 20))      # "sin" written in one stroke, then an x
+    reader = WholeWordReader()
+    grouped, _ = group(parts, reader.classify(parts, 30), reader, 30)
+    assert len(grouped) == 2
