@@ -36,16 +36,21 @@ def join_function_names(symbols: list[Symbol], reference: float) -> list[Symbol]
 
 
 def join_dots(symbols: list[Symbol], reference: float) -> list[Symbol]:
-    """Replace each run of three dots on one line, at most two reference heights apart, by ``\\ldots``."""
+    """Replace each run of three dots on one line, at most two reference heights apart, by ``\\ldots``.
+
+    As with function names, a dot need only be among a symbol's alternatives (a small dot is often
+    read as ``-`` too), the three dots more likely than not on average.
+    """
     ordered = sorted(symbols, key=lambda s: s.bbox.x)
     out: list[Symbol] = []
     i = 0
     while i < len(ordered):
         run = ordered[i:i + 3]
-        if (len(run) == 3 and all(s.label == "." for s in run)
+        dots = [_likely(s, ".") for s in run]
+        if (len(run) == 3 and min(dots) >= MIN_PROBABILITY and sum(dots) / 3 >= 0.5
                 and all(b.bbox.x - a.bbox.x2 <= 2 * reference and abs(b.bbox.cy - a.bbox.cy) <= 0.3 * reference
                         for a, b in zip(run, run[1:]))):
-            out.append(_joined(run, r"\ldots", sum(s.confidence for s in run) / 3))
+            out.append(_joined(run, r"\ldots", sum(dots) / 3))
             i += 3
         else:
             out.append(ordered[i])

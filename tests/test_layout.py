@@ -76,6 +76,15 @@ def test_three_dots_in_a_row_are_an_ellipsis():
     assert joined[1].bbox == BBox(40, 120, 85, 5)
 
 
+def test_a_dot_read_as_a_minus_still_joins_an_ellipsis():
+    from layout.words import join_dots
+
+    dots = [s(".", 40, 120, 5, 5, 0.9), s("-", 80, 120, 5, 5, 0.45, (("-", 0.45), (".", 0.4))), s(".", 120, 120, 5, 5, 0.8)]
+    assert [j.label for j in join_dots(dots, H)] == [r"\ldots"]
+    lone = [s(".", 40, 120, 5, 5), s("-", 80, 120, 5, 5, 0.99, (("-", 0.99), (".", 0.01))), s(".", 120, 120, 5, 5)]
+    assert [j.label for j in join_dots(lone, H)] == [".", "-", "."]
+
+
 def test_scattered_dots_stay_dots():
     from layout.words import join_dots
 
