@@ -1,7 +1,8 @@
 """Use the tree to settle what a symbol's shape alone cannot.
 
 Rules: a comma raised as a superscript is a prime (``f^{\\prime}``), since CROHME writes ``f'``
-that way; a ``\\times`` with nothing to multiply on one side is the letter ``x``.
+that way, and so is a lone ``-`` (a flat prime: no superscript of train_2014 is a minus alone); a
+``\\times`` with nothing to multiply on one side is the letter ``x``.
 
 A learned prior (:class:`ContextPrior`, from ``training/context_prior.py`` on train_2014): how
 likely a symbol is after its left neighbour in its row and before its right one, in an expression
@@ -274,7 +275,8 @@ def reread_in_context(tree: Tree, symbols: list[Symbol], prior: ContextPrior) ->
 
 
 def resolve_in_context(tree: Tree, symbols: list[Symbol]) -> tuple[Tree, list[Symbol]]:
-    """Return the tree and symbols with superscript commas read as primes, lone ``\\times`` as ``x``."""
+    """Return the tree and symbols with superscript commas and lone minuses read as primes, lone
+    ``\\times`` as ``x``."""
     symbols = list(symbols)
 
     def relabel(node: Node, label: str) -> str:
@@ -287,7 +289,7 @@ def resolve_in_context(tree: Tree, symbols: list[Symbol]) -> tuple[Tree, list[Sy
         out = []
         for k, node in enumerate(nodes):
             label = node.label
-            if relation is Relation.SUP and label == ",":
+            if relation is Relation.SUP and (label == "," or label == "-" and len(nodes) == 1 and not node.children):
                 label = relabel(node, PRIME)
             elif label == TIMES and (k == 0 or k == len(nodes) - 1 or node.children):
                 label = relabel(node, "x")

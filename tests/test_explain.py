@@ -46,6 +46,17 @@ def test_raised_comma_is_a_prime():
     assert symbols[1].label == r"\prime" and symbols[1].alternatives[1] == (",", 0.8)
 
 
+def test_a_lone_raised_minus_is_a_prime_but_a_minus_in_an_exponent_stays():
+    flat = Symbol(BBox(30, 0, 8, 3), "-", 0.7, (("-", 0.7), (",", 0.1)))
+    symbols = [Symbol(BBox(0, 10, 28, 30), "y", 0.9), flat]
+    tree, symbols = resolve_in_context(Tree((Node("y", {Relation.SUP: (Node("-", symbol=1),)}, 0),)), symbols)
+    assert tree.row[0].children[Relation.SUP][0].label == r"\prime" and symbols[1].label == r"\prime"
+    exponent = Tree((Node("e", {Relation.SUP: (Node("-", symbol=1), Node("x", symbol=2))}, 0),))
+    symbols = [Symbol(BBox(0, 10, 28, 30), "e", 0.9), flat, Symbol(BBox(40, 0, 8, 8), "x", 0.9)]
+    tree, _ = resolve_in_context(exponent, symbols)
+    assert [n.label for n in tree.row[0].children[Relation.SUP]] == ["-", "x"]
+
+
 def test_lone_times_is_the_letter_x():
     symbols = [Symbol(BBox(0, 10, 28, 30), r"\times", 0.6, ((r"\times", 0.6), ("x", 0.4))),
                Symbol(BBox(30, 0, 15, 15), "2", 0.9), Symbol(BBox(50, 10, 20, 20), "+", 0.9),
