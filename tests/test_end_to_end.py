@@ -1,10 +1,12 @@
-"""Whole pipeline on real handwriting: CROHME test_2014 expressions drawn with the standard pen."""
+"""Whole pipeline on real handwriting: CROHME expressions (test_2014, and two of train_2014 with
+function names) drawn with the standard pen."""
 
 from dataclasses import replace
 
 import pytest
 
 from latexgen import to_latex
+from symbolrec.segment import segment
 from training.crohme import InkSymbol
 from training.render import Pen, render
 
@@ -17,6 +19,17 @@ def test_real_expressions(stem, inkml, recognizer):
     expr = inkml(stem)
     result = recognizer.recognize(render(expr, Pen()).image)
     assert result.latex == to_latex(expr.tree)
+
+
+@pytest.mark.parametrize("stem, word", [("formulaire002-equation023", r"\sin"), ("formulaire007-equation021", r"\log")])
+def test_function_names_written_letter_by_letter(stem, word, inkml, recognizer):
+    """train_2014 expressions whose function name is drawn as several separate letters."""
+    expr = inkml(stem)
+    rendering = render(expr, Pen())
+    name = next(k for k, s in enumerate(expr.symbols) if s.label == word)
+    assert len(segment(rendering.symbol_masks[name] & (rendering.image < 128))) >= 2   # drawn in pieces
+    result = recognizer.recognize(rendering.image)
+    assert result.latex == to_latex(expr.tree) and word in [s.label for s in result.symbols]
 
 
 def only(expr, keep: list[int]):
