@@ -68,9 +68,20 @@ def word_runs(components: list[Component], reference: float) -> list[tuple[int, 
     return runs
 
 
-def _letter(box: BBox, reference: float) -> bool:
-    """Bigger than the dot of an ``i``: what a word read whole may not take in."""
-    return max(box.w, box.h) > DOT * reference
+def _likely_words(components: list[Component], probabilities: np.ndarray, labels: tuple[str, ...],
+                  reference: float) -> list[tuple[int, ...]]:
+    """The :func:`word_runs` worth reading: those whose first part may begin a word (a word's first
+    letter, either case, or a word read whole), and that take in nothing but an ``i``'s dot
+    beside a part already read as a word."""
+    firsts = [k for k, label in enumerate(labels) if label in WORDS or any(label in (w[1], w[1].upper()) for w in WORDS)]
+    initial = probabilities[:, firsts].sum(axis=1)
+    whole = np.isin(np.array(labels)[probabilities.argmax(axis=1)], list(WORDS))
+
+    def dot(i: int) -> bool:
+        return max(components[i].bbox.w, components[i].bbox.h) <= DOT * reference
+
+    return [run for run in word_runs(components, reference)
+            if initial[run[0]] >= MIN_INITIAL and not (whole[list(run)].any() and not all(whole[i] or dot(i) for i in run))]
 
 
 def _fraction(a: BBox, b: BBox, reference: float) -> bool:
@@ -113,14 +124,9 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
     words = np.array([label in WORDS for label in classifier.labels])
     # merges already read, by their parts' ids (every part stays alive, here or in the caller's list)
     read: dict[tuple[int, ...], tuple[Component, np.ndarray]] = {}
-    firsts = [i for i, label in enumerate(classifier.labels)   # a word's first letter, or a word read whole
-              if label in WORDS or any(label in (w[1], w[1].upper()) for w in WORDS)]
     while True:
         pairs = set(candidates(components, reference))
-        initial = probabilities[:, firsts].sum(axis=1)   # how likely each part starts a word
-        whole = words[probabilities.argmax(axis=1)]      # parts read as a word already
-        runs = {run for run in word_runs(components, reference) if initial[run[0]] >= MIN_INITIAL
-                and not (whole[list(run)].any() and any(_letter(components[i].bbox, reference) for i in run if not whole[i]))}
+        runs = set(_likely_words(components, probabilities, classifier.labels, reference))
         groups = sorted(pairs | runs)
         if not groups:
             break
