@@ -340,7 +340,8 @@ def _lighting(height: int, width: int, style: PhotoStyle) -> np.ndarray:
     light = style.light * (1 - style.gradient * (along - along.min()) / max(float(np.ptp(along)), 1e-6))
     side = np.cos(style.shadow_angle) * xs + np.sin(style.shadow_angle) * ys - style.shadow_offset
     cast = 1 - style.shadow / (1 + np.exp(-side / style.shadow_softness))
-    vignette = 1 - 0.15 * (xs ** 2 + ys ** 2) / 0.5
+    corners = xs ** 2 + ys ** 2
+    vignette = 1 - 0.15 * corners / corners.max()   # 15 % darker in the corners, whatever the frame's shape
     return cv2.resize((light * cast * vignette).astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR)
 
 
