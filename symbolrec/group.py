@@ -68,14 +68,13 @@ def word_runs(components: list[Component], reference: float) -> list[tuple[int, 
     return runs
 
 
-def _likely_words(components: list[Component], probabilities: np.ndarray, labels: tuple[str, ...],
-                  reference: float) -> list[tuple[int, ...]]:
-    """The :func:`word_runs` worth reading: those whose first part may begin a word (a word's first
-    letter, either case, or a word read whole), and that take in nothing but an ``i``'s dot
-    beside a part already read as a word."""
-    firsts = [k for k, label in enumerate(labels) if label in WORDS or any(label in (w[1], w[1].upper()) for w in WORDS)]
-    initial = probabilities[:, firsts].sum(axis=1)
-    whole = np.isin(np.array(labels)[probabilities.argmax(axis=1)], list(WORDS))
+def _likely_words(components: list[Component], probabilities: np.ndarray, words: np.ndarray,
+                  starts: np.ndarray, reference: float) -> list[tuple[int, ...]]:
+    """The :func:`word_runs` worth reading: those whose first part may begin a word (``starts``: the
+    classes of a word's first letter, either case, and of the words themselves), and that take in
+    nothing but an ``i``'s dot beside a part already read as a word (``words``: the word classes)."""
+    initial = probabilities[:, starts].sum(axis=1)
+    whole = words[probabilities.argmax(axis=1)]
 
     def dot(i: int) -> bool:
         return max(components[i].bbox.w, components[i].bbox.h) <= DOT * reference
@@ -122,11 +121,12 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
     components = list(components)
     multipart = np.array([label in classifier.info.multipart for label in classifier.labels])
     words = np.array([label in WORDS for label in classifier.labels])
+    starts = words | [any(label in (w[1], w[1].upper()) for w in WORDS) for label in classifier.labels]
     # merges already read, by their parts' ids (every part stays alive, here or in the caller's list)
     read: dict[tuple[int, ...], tuple[Component, np.ndarray]] = {}
     while True:
         pairs = set(candidates(components, reference))
-        runs = set(_likely_words(components, probabilities, classifier.labels, reference))
+        runs = set(_likely_words(components, probabilities, words, starts, reference))
         groups = sorted(pairs | runs)
         if not groups:
             break
