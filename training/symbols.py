@@ -43,6 +43,11 @@ class SymbolSet:
                                                               (self.geometry, other.geometry),
                                                               (self.labels, other.labels))))
 
+    def of(self, labels) -> "SymbolSet":
+        """The samples whose label is among ``labels``."""
+        keep = np.isin(self.labels, list(labels))
+        return SymbolSet(self.patches[keep], self.geometry[keep], self.labels[keep])
+
     @classmethod
     def load(cls, path: Path) -> "SymbolSet":
         with np.load(path) as data:

@@ -137,9 +137,8 @@ def main(argv=None) -> int:
     labels = sorted(set(train.labels))
     index = {label: i for i, label in enumerate(labels)}
     y_train = np.array([index[label] for label in train.labels])
-    known = np.isin(valid.labels, labels)
-    y_valid = np.array([index[label] for label in valid.labels[known]])
-    valid = SymbolSet(valid.patches[known], valid.geometry[known], valid.labels[known])
+    valid = valid.of(labels)
+    y_valid = np.array([index[label] for label in valid.labels])
     logging.info("%d training and %d validation symbols, %d classes", len(y_train), len(y_valid), len(labels))
 
     # Build and train; keep the epoch with the best validation accuracy
@@ -152,10 +151,9 @@ def main(argv=None) -> int:
 
     # Evaluate and export
     _, accuracy = model.evaluate(inputs(valid), y_valid, verbose=0)
-    known = np.isin(symbols_only.labels, labels)   # the true symbols alone, junk pieces left out
-    _, symbol_accuracy = model.evaluate(inputs(SymbolSet(symbols_only.patches[known], symbols_only.geometry[known],
-                                                         symbols_only.labels[known])),
-                                        np.array([index[label] for label in symbols_only.labels[known]]), verbose=0)
+    symbols_only = symbols_only.of(labels)   # the true symbols alone, junk pieces left out
+    _, symbol_accuracy = model.evaluate(inputs(symbols_only), np.array([index[label] for label in symbols_only.labels]),
+                                        verbose=0)
     args.out.mkdir(parents=True, exist_ok=True)
     export_tflite(model, args.out / "symbols.tflite")
     multipart = multipart_labels(args.data, "train_2014", limit=args.limit)
