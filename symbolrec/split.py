@@ -130,15 +130,15 @@ def _best(component: Component, p: np.ndarray, classifier, reference: float, dep
     whole = [(component, p, float(best_reading(p, classifier.labels)))]
     if depth == 0 or GAIN * whole[0][2] >= 1:   # no pieces can read GAIN times better than that
         return whole
-    pairs = candidates(component, reference)
-    if not pairs:
+    ways = candidates(component, reference)
+    if not ways:
         return whole
-    flat = [piece for pieces in pairs for piece in pieces]
-    scores = np.split(classifier.classify(flat, reference), np.cumsum([len(pieces) for pieces in pairs])[:-1])
+    flat = [piece for pieces in ways for piece in pieces]
+    scores = np.split(classifier.classify(flat, reference), np.cumsum([len(pieces) for pieces in ways])[:-1])
     joint = [best_reading(s, classifier.labels).prod() for s in scores]
     best, best_score = whole, 0.0
     for k in np.argsort(-np.array(joint), kind="stable")[:2]:   # the two best cuts (ties: the thinnest), read further
-        pieces = [triple for piece, q in zip(pairs[k], scores[k])
+        pieces = [triple for piece, q in zip(ways[k], scores[k])
                   for triple in _best(piece, q, classifier, reference, depth - 1)]
         readings = [r for _, _, r in pieces]
         if min(readings) >= MIN_PART and np.prod(readings) > best_score:

@@ -131,11 +131,11 @@ def piece_samples(expr: InkExpression, pen: Pen, rng: np.random.Generator):
         label, mixed = _reading(component, truth)
         if label is None and mixed >= 2:
             pieces.append((component, JUNK))
-        pairs = cuts(component, reference)
-        if mixed < 2 and pairs:
-            pairs = [pairs[rng.integers(len(pairs))]] if rng.random() < SINGLE_CUTS else []
-        for pair in pairs:
-            pieces.extend((half, _reading(half, truth)[0] or JUNK) for half in pair)
+        ways = cuts(component, reference)
+        if mixed < 2 and ways:
+            ways = [ways[rng.integers(len(ways))]] if rng.random() < SINGLE_CUTS else []
+        for way in ways:
+            pieces.extend((part, _reading(part, truth)[0] or JUNK) for part in way)
     for piece, label in pieces:
         yield features.patch(piece.mask), features.geometry(piece.bbox, reference), label
 
