@@ -91,7 +91,8 @@ def end_scripts(tree: nx.DiGraph, level: set[tuple[int, int]], joiners: set[int]
     """``tree`` with each script row ended before a member that sits level with the row's base.
 
     ``level`` holds the (base, member) pairs where the member is on the base's line at its size, so
-    it and what follows it continue the base's row (``E_{0}/(16\\pi^{2})``, not ``E_{0/(16\\pi^{2})}``),
+    it and what follows it continue the base's row (``E_{0}/(16\\pi^{2})``, not ``E_{0/(16\\pi^{2})}``;
+    from a script's script, the row of the nearest base it is level with: ``y_{m}-x``),
     along with the ``joiners`` (operators, punctuation) just before it: a script does not end in
     ``+``. When the member cut follows the row's head and the head is level too, the row was a word
     on the base's line (``Red``, not ``R_{e}d``) and the head goes with it. A cut that would part a
@@ -100,7 +101,9 @@ def end_scripts(tree: nx.DiGraph, level: set[tuple[int, int]], joiners: set[int]
     tree = tree.copy()
     for v in sorted(tree):
         base = _script_base(tree, v)
-        if base is None or (base, v) not in level or tree.has_edge(base, v):
+        while base is not None and (base, v) not in level:   # a script's script may return further out
+            base = _script_base(tree, base)
+        if base is None or tree.has_edge(base, v):
             continue
         while (parent := next(tree.predecessors(v))) == v - 1 and parent in joiners \
                 and tree.edges[next(tree.predecessors(parent)), parent]["relation"] is Relation.RIGHT:

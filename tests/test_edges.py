@@ -115,6 +115,10 @@ def test_a_script_ends_before_a_symbol_on_its_base_s_line():
     chain = {("E", "0"): Relation.SUB, ("0", "+"): Relation.RIGHT, ("+", "z"): Relation.RIGHT}
     assert to_latex(parse(symbols, H, TableScorer(chain)).tree) == "E_{0}+z"   # the + leaves with the z
 
+    symbols = [s("y", 0, 100, 30, 40), s("m", 34, 125, 22, 18), s("-", 62, 110, 16, 4), s("x", 84, 99, 26, 26)]
+    chain = {("y", "m"): Relation.SUB, ("m", "-"): Relation.SUP, ("-", "x"): Relation.RIGHT}
+    assert to_latex(parse(symbols, H, TableScorer(chain)).tree) == "y_{m}-x"   # a script's script returns too
+
 
 def test_a_script_of_two_level_symbols_is_a_word_on_the_base_s_line():
     symbols = [s("R", 0, 100, 30, 40), s("e", 34, 116, 22, 24), s("d", 60, 100, 22, 40)]
