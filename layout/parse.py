@@ -193,7 +193,9 @@ class _Parser:
             elif s.label == r"\sqrt":
                 b = s.bbox
                 index = {j for j in free if j != i and self._index_of(self.box(j), b)}
-                inside = {j for j in free - index if j != i and _tick_end(b) <= self.box(j).cx <= b.x2 + 0.1 * b.h
+                def reach(j: int) -> float:   # an operator past the root's end follows the root
+                    return b.x2 + (0 if self.symbols[j].label in JOINERS else 0.1 * b.h)
+                inside = {j for j in free - index if j != i and _tick_end(b) <= self.box(j).cx <= reach(j)
                           and b.y <= self.box(j).cy <= b.y2 + 0.1 * b.h}
                 inside = self._balanced(inside, free)
                 claimed.append((i, {Relation.INSIDE: inside, Relation.ABOVE: index}))

@@ -103,6 +103,11 @@ def test_a_root_leaves_out_a_bracket_opened_before_it():
     assert to_latex(parse(symbols, H).tree) == r"(\sqrt{x+1})"
 
 
+
+def test_an_operator_past_a_root_s_end_is_outside_it():
+    symbols = [s(r"\sqrt", 0, 80, 80, 60), s("x", 35, 100, 30, 28), s("+", 74, 100, 20, 28), s("1", 104, 96, 8, 36)]
+    assert to_latex(parse(symbols, H, EdgeScorer()).tree) == r"\sqrt{x}+1"
+
 def test_a_fraction_leaves_an_operator_s_limits_to_it():
     symbols = [s(r"\lim", 22, 60, 113, 124), s("x", 13, 192, 46, 41), s(r"\rightarrow", 73, 194, 49, 31),
                s("0", 127, 189, 33, 46), s("-", 156, 112, 443, 21), s("1", 370, 20, 12, 70), s("x", 360, 163, 50, 48)]
