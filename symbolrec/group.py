@@ -14,6 +14,7 @@ MAX_GAP = (0.35, 0.7)       # largest horizontal, vertical gap between parts, in
 MAX_SIZE = (2.6, 1.8)       # largest width, height of a multi-part symbol, in reference heights
 THRESHOLD = 0.8             # least probability of a merged reading (valid_2013: a plateau from 0.6 to 0.8)
 WORD_THRESHOLD = 0.95       # the same for a word, whose wrong runs the junk class never saw (valid_2013: 0.93-0.95)
+CERTAIN = 0.99              # a merge read this surely is made though its parts read as surely apart (valid_2013)
 WORDS = frozenset({r"\sin", r"\cos", r"\tan", r"\log", r"\lim"})   # CROHME's one-symbol words
 MAX_WORD = (5.5, 3.0)       # largest width, height of a word, in reference heights (train_2014: 99th centile)
 WORD_GAP = 0.7              # largest gap between a word's letters, in reference heights
@@ -111,7 +112,8 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
         Typical symbol height in pixels.
     threshold, word_threshold : float
         Least probability of a multi-part label (of a word: a run of :func:`word_runs`) for a
-        merge to be made; it must also beat the product of the parts' own best probabilities.
+        merge to be made; it must also beat the product of the parts' own best probabilities,
+        unless it reads at least :data:`CERTAIN` (a tall ``=`` whose bars each read as a sure ``-``).
 
     Returns
     -------
@@ -137,13 +139,13 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
             read.update((key, (m, p)) for (key, m), p in zip(new, scores))
         scores = np.stack([read[key][1] for key in keys])
         # a pair may make a multi-part symbol, a run a word: each read surely enough, and better
-        # than its parts read apart (their joint probability)
+        # than its parts read apart (their joint probability) or near certainly
         as_part = np.where(multipart, scores, 0).max(axis=1) * [g in pairs for g in groups]
         as_word = np.where(words, scores, 0).max(axis=1) * [g in runs for g in groups]
         best = np.maximum(as_part, as_word)
         sure = np.where(as_word > as_part, word_threshold, threshold)
         apart = np.array([np.prod(best_reading(probabilities[list(g)], classifier.labels)) for g in groups])
-        gain = np.where((best >= sure) & (best > apart), best - apart, -1.0)
+        gain = np.where((best >= sure) & ((best > apart) | (best >= CERTAIN)), np.maximum(best - apart, 0), -1.0)
         k = int(np.argmax(gain))
         if gain[k] < 0:
             break

@@ -82,3 +82,21 @@ def test_a_word_read_whole_takes_no_letter_beside_it():
     reader = WholeWordReader()
     grouped, _ = group(parts, reader.classify(parts, 30), reader, 30)
     assert len(grouped) == 2
+
+
+class BarsReader:
+    """Reads one bar as a sure minus and two bars together as an equals sign, a shade less surely."""
+
+    labels = ("-", "=", "junk")
+    info = ModelInfo(labels, frozenset({"="}), {})
+
+    def classify(self, components, reference):
+        return np.array([[0.999, 0, 0.001] if len(segment(c.mask)) == 1 else [0, 0.997, 0.003]
+                         for c in components])
+
+
+def test_two_sure_minuses_read_surely_as_an_equals_sign_become_one():
+    parts = blobs((40, 10, 4, 40), (56, 10, 4, 40))       # a tall '=': each bar a sure '-'
+    reader = BarsReader()
+    grouped, probabilities = group(parts, reader.classify(parts, 30), reader, 30)
+    assert len(grouped) == 1 and reader.labels[int(probabilities[0].argmax())] == "="
