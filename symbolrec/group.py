@@ -30,7 +30,12 @@ def gaps(a: BBox, b: BBox) -> tuple[float, float]:
 
 
 def candidates(components: list[Component], reference: float) -> list[tuple[int, ...]]:
-    """Pairs of nearby components small enough together to be one symbol."""
+    """Pairs of nearby components small enough together to be one symbol.
+
+    Heights and vertical gaps are measured against the pair's own size where it is larger than
+    ``reference``: a large ``\\sum`` and its top bar, a big ``E`` and its middle stroke, or a tall
+    ``=`` whose bars are far apart but long.
+    """
     pairs = []
     for i, a in enumerate(components):
         for j in range(i + 1, len(components)):
@@ -38,8 +43,9 @@ def candidates(components: list[Component], reference: float) -> list[tuple[int,
             if b.bbox.x - a.bbox.x2 > MAX_GAP[0] * reference:
                 break  # sorted by left edge: nothing further right can be close
             gx, gy = gaps(a.bbox, b.bbox)
-            if (gx <= MAX_GAP[0] * reference and gy <= MAX_GAP[1] * reference
-                    and _fits(a.bbox.union(b.bbox), reference) and not _fraction(a.bbox, b.bbox, reference)):
+            scale = max(reference, a.bbox.h, b.bbox.h, min(a.bbox.w, b.bbox.w))
+            if (gx <= MAX_GAP[0] * reference and gy <= MAX_GAP[1] * scale
+                    and _fits(a.bbox.union(b.bbox), scale) and not _fraction(a.bbox, b.bbox, reference)):
                 pairs.append((i, j))
     return pairs
 

@@ -100,3 +100,14 @@ def test_two_sure_minuses_read_surely_as_an_equals_sign_become_one():
     reader = BarsReader()
     grouped, probabilities = group(parts, reader.classify(parts, 30), reader, 30)
     assert len(grouped) == 1 and reader.labels[int(probabilities[0].argmax())] == "="
+
+
+def test_a_symbol_larger_than_the_expression_is_measured_against_its_own_size():
+    from symbolrec.group import candidates
+
+    big_sum = blobs((30, 10, 4, 70), (36, 0, 100, 90))        # a large \sum's top bar over its body
+    assert candidates(big_sum, 30) == [(0, 1)]
+    tall_equals = blobs((40, 10, 4, 80), (66, 14, 4, 80))     # long bars 22 px apart (0.73 reference heights)
+    assert candidates(tall_equals, 30) == [(0, 1)]
+    small_apart = blobs((40, 10, 4, 12), (66, 10, 4, 12))     # short bars as far apart: no symbol
+    assert candidates(small_apart, 30) == []
