@@ -42,6 +42,13 @@ def test_a_clear_symbol_is_left_whole():
     assert len(cut) == 1 and np.array_equal(probabilities, sure)
 
 
+def test_a_pair_narrower_than_a_symbol_is_still_cut():
+    parts = segment(two_touching_strokes())            # 30 px wide: 0.75 of a 40 px symbol height
+    reader = WidthReader()
+    cut, _ = split(parts, reader.classify(parts, 40), reader, 40)
+    assert len(cut) == 2
+
+
 def test_narrow_components_are_never_cut():
     ink = np.zeros((60, 60), bool)
     ink[10:50, 10:16] = True
