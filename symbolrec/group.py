@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from symbolrec._types import BBox, Component
-from symbolrec.classify import Classifier, best_reading
+from symbolrec.classify import JUNK, Classifier, best_reading
 from symbolrec.segment import merge
 
 MAX_GAP = (0.35, 0.7)       # largest horizontal, vertical gap between parts, in reference heights
@@ -19,6 +19,7 @@ WORDS = frozenset({r"\sin", r"\cos", r"\tan", r"\log", r"\lim"})   # CROHME's on
 MAX_WORD = (5.5, 3.0)       # largest width, height of a word, in reference heights (train_2014: 99th centile)
 WORD_GAP = 0.7              # largest gap between a word's letters, in reference heights
 MIN_INITIAL = 0.001         # least probability that a run's first part is a word's first letter (either case)
+OPENERS = frozenset({JUNK, "1", "|"})   # what else a word's first part reads as: touching letters (co, lo), the l of lim
 WORD_PARTS = 4              # most pieces in a word (l, ı, its dot, m)
 DOT = 0.35                  # largest size of a dot, in reference heights
 DOT_ROOM = 0.8              # how far above a word's top its letters' dots reach, in reference heights
@@ -78,8 +79,9 @@ def word_runs(components: list[Component], reference: float) -> list[tuple[int, 
 def _likely_words(components: list[Component], probabilities: np.ndarray, words: np.ndarray,
                   starts: np.ndarray, reference: float) -> list[tuple[int, ...]]:
     """The :func:`word_runs` worth reading: those whose first part may begin a word (``starts``: the
-    classes of a word's first letter, either case, and of the words themselves), and that take in
-    nothing but an ``i``'s dot beside a part already read as a word (``words``: the word classes)."""
+    classes of a word's first letter, either case, of :data:`OPENERS` and of the words themselves),
+    and that take in nothing but an ``i``'s dot beside a part already read as a word (``words``:
+    the word classes)."""
     initial = probabilities[:, starts].sum(axis=1)
     whole = words[probabilities.argmax(axis=1)]
 
@@ -129,7 +131,7 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
     components = list(components)
     multipart = np.array([label in classifier.info.multipart for label in classifier.labels])
     words = np.array([label in WORDS for label in classifier.labels])
-    starts = words | [any(label in (w[1], w[1].upper()) for w in WORDS) for label in classifier.labels]
+    starts = words | [label in OPENERS or any(label in (w[1], w[1].upper()) for w in WORDS) for label in classifier.labels]
     # merges already read, by their parts' ids (every part stays alive, here or in the caller's list)
     read: dict[tuple[int, ...], tuple[Component, np.ndarray]] = {}
     while True:

@@ -58,6 +58,24 @@ def test_an_unsure_word_is_left_in_letters():
     assert len(grouped) == 4
 
 
+class TouchingLettersReader:
+    """Reads the wide first part ("co" touching) as junk, a narrow one as an unsure "s", both as \\cos."""
+
+    labels = ("s", r"\cos", "junk")
+    info = ModelInfo(labels, frozenset(), {})
+
+    def classify(self, components, reference):
+        return np.array([[0, 0.99, 0.01] if len(segment(c.mask)) == 2 else
+                         [0, 0, 1.0] if c.bbox.w > 30 else [0.6, 0, 0.4] for c in components])
+
+
+def test_a_word_whose_first_letters_touch_is_read_whole():
+    parts = blobs((40, 10, 30, 40), (40, 56, 30, 20))      # "co" in one piece, then "s"
+    reader = TouchingLettersReader()
+    grouped, probabilities = group(parts, reader.classify(parts, 30), reader, 30)
+    assert len(grouped) == 1 and reader.labels[int(probabilities[0].argmax())] == r"\cos"
+
+
 def test_an_arrow_head_may_join_its_shaft_but_a_digit_over_a_bar_may_not():
     from symbolrec.group import candidates
 
