@@ -1,7 +1,8 @@
 """Split components that hold touching symbols (``2x``, ``(a``, a fraction bar on its digit): cut
-hypotheses at the thinnest columns, where the ink thickens and along a long bar, each piece judged
-by the classifier, whose junk class marks pieces that are no symbol; a component is cut, up to
-twice, where that reads best."""
+hypotheses at the thinnest columns, where the ink thickens and along a long bar (and, for what
+surely is no symbol, along the least-ink paths between leaning letters), each piece judged by the
+classifier, whose junk class marks pieces that are no symbol; a component is cut, up to twice,
+where that reads best."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import cv2
 import numpy as np
 
 from symbolrec._types import BBox, Component
-from symbolrec.classify import best_reading
+from symbolrec.classify import JUNK, best_reading
 from symbolrec.segment import ink_box
 
 MIN_WIDTH = 0.6     # narrower components (in reference heights) are never cut (valid_2013: 0.5-0.6 best; 0.9 misses `us`, `f(`, `81`)
@@ -17,6 +18,8 @@ VALLEYS = 4         # cut columns tried per component at the thinnest ink ...
 STEPS = 2           # ... and where the ink thickens or thins most sharply
 MARGIN = 1 / 6      # no cut in this share of the width at either end
 SPACING = 0.1       # least distance between two cut columns, in reference heights
+SURE_JUNK = 0.99    # a component read as junk this surely is also cut along paths (valid_2013: 0.9 / 0.99 / 0.999 best)
+SEAM = 0.5          # how far such a path strays from its column, in reference heights (valid_2013: 0.15-0.5)
 DEPTH = 2           # cuts within cuts: a piece of a cut may be cut once more
 MIN_PART = 0.3      # least best reading of each piece of a cut (valid_2013: a plateau from 0.1 to 0.3)
 GAIN = 1.5          # the pieces' joint reading must beat the whole's by this factor (valid_2013: flat from 1.2 to 3)
@@ -31,19 +34,43 @@ def _trim(mask: np.ndarray, box: BBox) -> Component | None:
     return None if own is None else Component(own.shifted(box.x, box.y), mask[own.slice()])
 
 
-def cut(component: Component, x: int) -> tuple[Component, Component] | None:
-    """The pieces left and right of column ``x`` (the column's own ink goes left where it joins the
-    left piece, so a stroke ending on the column stays whole). None when one side is empty."""
+def cut(component: Component, x) -> tuple[Component, Component] | None:
+    """The pieces left and right of column ``x``, or of a path of one column per row (:func:`seam`);
+    the path's own ink goes left where it joins the left piece, so a stroke ending on it stays
+    whole. None when one side is empty."""
     mask = component.mask
-    left = np.zeros_like(mask)
-    left[:, :x] = mask[:, :x]
-    if x > 0:
-        joins = left[:, x - 1].copy()
-        joins[1:] |= left[:-1, x - 1]
-        joins[:-1] |= left[1:, x - 1]
-        left[:, x] = mask[:, x] & joins
+    height, width = mask.shape
+    bound = np.broadcast_to(np.asarray(x, int), (height,))
+    left = mask & (np.arange(width)[None, :] < bound[:, None])
+    rows, before = np.arange(height), np.clip(bound - 1, 0, width - 1)
+    beside = left[rows, before] & (bound > 0)        # left ink just before the path: same row, or one up or down
+    joins = beside.copy()
+    joins[1:] |= beside[:-1]
+    joins[:-1] |= beside[1:]
+    on = (bound < width) & joins
+    on[on] = mask[rows[on], bound[on]]
+    left[rows[on], bound[on]] = True
     pieces = _trim(left, component.bbox), _trim(mask & ~left, component.bbox)
     return None if pieces[0] is None or pieces[1] is None else pieces
+
+
+def seam(mask: np.ndarray, x: int, band: int) -> np.ndarray:
+    """The path from top to bottom, one column per row and moving at most one column a row, that
+    crosses least ink within ``band`` columns of ``x`` (nearest ``x`` among equals): a cut between
+    touching symbols that lean into each other (``2s``, ``da``), where no straight column parts them."""
+    lo, hi = max(1, x - band), min(mask.shape[1] - 1, x + band + 1)
+    cost = mask[:, lo:hi].astype(float) + 1e-3 * np.abs(np.arange(lo, hi) - x)   # straight where it can
+    total = cost[0].copy()
+    step = np.zeros(cost.shape, int)
+    for y in range(1, len(cost)):
+        options = np.stack([np.r_[np.inf, total[:-1]], total, np.r_[total[1:], np.inf]])
+        step[y] = options.argmin(axis=0) - 1
+        total = cost[y] + options.min(axis=0)
+    path = np.empty(len(cost), int)
+    path[-1] = int(total.argmin())
+    for y in range(len(cost) - 1, 0, -1):
+        path[y - 1] = path[y] + step[y, path[y]]
+    return path + lo
 
 
 def columns(component: Component, reference: float) -> list[int]:
@@ -114,12 +141,21 @@ def bar_pieces(component: Component, reference: float) -> tuple[Component, ...] 
     return tuple(_trim(piece, component.bbox) for piece in [bar, *rest])
 
 
-def candidates(component: Component, reference: float) -> list[tuple[Component, ...]]:
+def candidates(component: Component, reference: float, seams: bool = False) -> list[tuple[Component, ...]]:
     """The ways to cut a component (none when it is narrower than ``MIN_WIDTH`` reference heights):
-    left/right pieces at each of :func:`columns`, and :func:`bar_pieces` where it has a bar."""
+    left/right pieces at each of :func:`columns`, :func:`bar_pieces` where it has a bar, and with
+    ``seams`` the pieces either side of a :func:`seam` from each of the thinnest columns.
+
+    Seams are for components the classifier surely reads as no symbol: its junk class learned the
+    pieces of straight cuts only, so a seam's clean halves of a single symbol could pass for two.
+    """
     if component.bbox.w < MIN_WIDTH * reference:
         return []
-    pieces = [cut(component, x) for x in columns(component, reference)] + [bar_pieces(component, reference)]
+    xs = columns(component, reference)
+    pieces = [cut(component, x) for x in xs] + [bar_pieces(component, reference)]
+    if seams:
+        band = max(1, round(SEAM * reference))
+        pieces += [cut(component, seam(component.mask, x, band)) for x in xs[:VALLEYS]]
     return [p for p in pieces if p is not None]
 
 
@@ -130,7 +166,8 @@ def _best(component: Component, p: np.ndarray, classifier, reference: float, dep
     whole = [(component, p, float(best_reading(p, classifier.labels)))]
     if depth == 0 or GAIN * whole[0][2] >= 1:   # no pieces can read GAIN times better than that
         return whole
-    ways = candidates(component, reference)
+    junk = dict(zip(classifier.labels, p)).get(JUNK, 0.0)
+    ways = candidates(component, reference, seams=junk >= SURE_JUNK)
     if not ways:
         return whole
     flat = [piece for pieces in ways for piece in pieces]

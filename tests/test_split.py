@@ -143,3 +143,33 @@ def test_a_staircase_of_short_runs_is_no_bar():
     for step in range(3):
         ink[4 + step, 5 + 15 * step:20 + 15 * step] = True   # three 15 px runs, each a row lower
     assert bar_pieces(segment(ink)[0], 40) is None
+
+
+def leaning_strokes():
+    """Two slanted strokes side by side, overlapping in columns, joined by a short bridge."""
+    ink = np.zeros((40, 40), bool)
+    for y in range(40):
+        ink[y, 4 + y // 3:9 + y // 3] = True        # a stroke leaning right
+        ink[y, 16 + y // 3:21 + y // 3] = True      # another, 12 px to its right
+    ink[20:22, 13:23] = True                        # a bridge from the first to the second
+    return ink
+
+
+def test_a_seam_parts_leaning_strokes_that_no_column_parts():
+    from symbolrec.split import seam
+
+    part = segment(leaning_strokes())[0]
+    assert all(part.mask[:, x].any() for x in range(8, 26))   # every column between them holds ink
+    path = seam(part.mask, 12, 8)
+    crossed = part.mask[np.arange(len(path)), path].sum()
+    assert crossed <= 2                                       # only the bridge
+    left, right = cut(part, path)
+    assert left.mask.sum() + right.mask.sum() == part.mask.sum()
+    assert left.bbox.x < right.bbox.x and left.bbox.h > 30 and right.bbox.h > 30
+
+
+def test_only_a_sure_junk_component_is_cut_along_seams():
+    from symbolrec.split import candidates
+
+    part = segment(leaning_strokes())[0]
+    assert len(candidates(part, 30, seams=True)) > len(candidates(part, 30))
