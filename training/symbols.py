@@ -174,7 +174,7 @@ def build(data_dir: Path, split: str, *, renders: int, seed: int, photos: int = 
     return SymbolSet(np.stack(patches), np.stack(geometry), np.array(labels))
 
 
-def multipart_labels(data_dir: Path, split: str, *, min_share: float = 0.1,
+def multipart_labels(data_dir: Path, split: str, *, min_share: float = 0.05,
                      limit: int | None = None) -> list[str]:
     """Labels drawn in several separate pieces in at least ``min_share`` of their instances.
 
