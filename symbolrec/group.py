@@ -21,6 +21,8 @@ WORD_GAP = 0.7              # largest gap between a word's letters, in reference
 MIN_INITIAL = 0.001         # least probability that a run's first part is a word's first letter (either case)
 OPENERS = frozenset({JUNK, "1", "|"})   # what else a word's first part reads as: touching letters (co, lo), the l of lim
 WORD_PARTS = 4              # most pieces in a word (l, ı, its dot, m)
+BRACKETS = frozenset({"(", ")", "[", "]"})   # no letter of a word after its first reads surely as one ...
+BRACKET_SURE = 0.9          # ... this surely (S(A) is no \sin; the l of log may read as '('; valid_2013: 0.9-0.97)
 DOT = 0.35                  # largest size of a dot, in reference heights
 DOT_ROOM = 0.8              # how far above a word's top its letters' dots reach, in reference heights
 
@@ -77,19 +79,22 @@ def word_runs(components: list[Component], reference: float) -> list[tuple[int, 
 
 
 def _likely_words(components: list[Component], probabilities: np.ndarray, words: np.ndarray,
-                  starts: np.ndarray, reference: float) -> list[tuple[int, ...]]:
+                  starts: np.ndarray, brackets: np.ndarray, reference: float) -> list[tuple[int, ...]]:
     """The :func:`word_runs` worth reading: those whose first part may begin a word (``starts``: the
     classes of a word's first letter, either case, of :data:`OPENERS` and of the words themselves),
+    that have no part after the first read as one of ``brackets`` at least :data:`BRACKET_SURE`,
     and that take in nothing but an ``i``'s dot beside a part already read as a word (``words``:
     the word classes)."""
     initial = probabilities[:, starts].sum(axis=1)
     whole = words[probabilities.argmax(axis=1)]
+    bracket = probabilities[:, brackets].max(axis=1, initial=0) >= BRACKET_SURE
 
     def dot(i: int) -> bool:
         return max(components[i].bbox.w, components[i].bbox.h) <= DOT * reference
 
     return [run for run in word_runs(components, reference)
-            if initial[run[0]] >= MIN_INITIAL and not (whole[list(run)].any() and not all(whole[i] or dot(i) for i in run))]
+            if initial[run[0]] >= MIN_INITIAL and not bracket[list(run[1:])].any()
+            and not (whole[list(run)].any() and not all(whole[i] or dot(i) for i in run))]
 
 
 def _fraction(a: BBox, b: BBox, reference: float) -> bool:
@@ -132,11 +137,12 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
     multipart = np.array([label in classifier.info.multipart for label in classifier.labels])
     words = np.array([label in WORDS for label in classifier.labels])
     starts = words | [label in OPENERS or any(label in (w[1], w[1].upper()) for w in WORDS) for label in classifier.labels]
+    brackets = np.array([label in BRACKETS for label in classifier.labels])
     # merges already read, by their parts' ids (every part stays alive, here or in the caller's list)
     read: dict[tuple[int, ...], tuple[Component, np.ndarray]] = {}
     while True:
         pairs = set(candidates(components, reference))
-        runs = set(_likely_words(components, probabilities, words, starts, reference))
+        runs = set(_likely_words(components, probabilities, words, starts, brackets, reference))
         groups = sorted(pairs | runs)
         if not groups:
             break

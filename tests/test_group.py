@@ -129,3 +129,24 @@ def test_a_symbol_larger_than_the_expression_is_measured_against_its_own_size():
     assert candidates(tall_equals, 30) == [(0, 1)]
     small_apart = blobs((40, 10, 4, 12), (66, 10, 4, 12))     # short bars as far apart: no symbol
     assert candidates(small_apart, 30) == []
+
+
+class BracketReader:
+    """Reads the run of all three parts as a sure ``\\sin`` (two as junk), a tall narrow part as a sure ``(``, the rest as letters."""
+
+    labels = ("S", "(", "A", r"\sin", "junk")
+    info = ModelInfo(labels, frozenset(), {})
+
+    def classify(self, components, reference):
+        def read(c):
+            if len(segment(c.mask)) > 1:
+                return [0, 0, 0, 0.99, 0.01] if len(segment(c.mask)) == 3 else [0, 0, 0, 0, 1.0]
+            return [0, 0.98, 0, 0, 0.02] if c.bbox.w < 10 else [0.7, 0, 0.2, 0, 0.1]
+        return np.array([read(c) for c in components])
+
+
+def test_a_run_holding_a_sure_bracket_is_no_word():
+    parts = blobs((40, 10, 30, 20), (36, 36, 40, 6), (40, 48, 30, 20))   # S ( A
+    reader = BracketReader()
+    grouped, _ = group(parts, reader.classify(parts, 30), reader, 30)
+    assert len(grouped) == 3
