@@ -20,8 +20,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
+import numpy as np
+
 from layout._tree import Node, Relation, Tree
-from symbolrec import Symbol
+from symbolrec import Symbol, features
 from symbolrec.group import WORDS as FUNCTION_NAMES
 
 PRIME = r"\prime"
@@ -40,6 +42,10 @@ BAR_MIN = 0.05               # a stroke pairs as a bar only if the classifier gi
 PAIR_BONUS = 6.0             # log-odds a matching stroke at the other end adds for both being bars
 KEEP = FUNCTION_NAMES | {r"\ldots", PRIME}   # runs of symbols, never taken for one symbol or taken apart
 MARKS = frozenset({",", "."})   # left alone in superscripts, where the prime rule reads them
+LOOK_ALIKE = 2.0            # log-odds for a label that a look-alike elsewhere in the expression surely has
+ALIKE_SURE = 0.9            # a look-alike is read at least this surely,
+ALIKE_SIZE = 0.5            # its height within this of the symbol's (log ratio),
+ALIKE_SHAPE = 0.6           # its patch correlated at least this with the symbol's (valid_2013: 2.0 / 0.5 / 0.6)
 MIN_ALTERNATIVE = 0.02       # an alternative the classifier gives less than this is never taken
 
 
@@ -142,20 +148,42 @@ class ContextPrior:
         return value
 
 
+def look_alikes(symbols: list[Symbol], *, sure: float = ALIKE_SURE, size: float = ALIKE_SIZE,
+                shape: float = ALIKE_SHAPE) -> list[set[str]]:
+    """For each symbol, the labels of the other symbols that look like it and are read surely.
+
+    One hand writes one letter alike: a symbol read at least ``sure``, whose height is within
+    ``size`` (log ratio) of this one's and whose 32×32 patch correlates at least ``shape`` with
+    this one's, says what this one probably is too. Symbols without a mask have none.
+    """
+    patches = [None if s.mask is None else features.patch(s.mask).ravel() for s in symbols]
+    patches = [None if p is None else (p - p.mean()) / (np.linalg.norm(p - p.mean()) or 1.0) for p in patches]
+    out: list[set[str]] = [set() for _ in symbols]
+    for i, a in enumerate(symbols):
+        for j, b in enumerate(symbols):
+            if (j != i and b.confidence >= sure and patches[i] is not None and patches[j] is not None
+                    and abs(math.log(max(a.bbox.h, 1) / max(b.bbox.h, 1))) <= size
+                    and float(patches[i] @ patches[j]) >= shape):
+                out[i].add(b.label)
+    return out
+
+
 def _gaussian(residual: float, spread: float) -> float:
     return -0.5 * (residual / spread) ** 2 - math.log(spread)
 
 
 def rescore_in_context(tree: Tree, symbols: list[Symbol], prior: ContextPrior, *,
                        weight: float = WEIGHT, company: float = COMPANY, shape: float = SHAPE,
-                       case_shape: float = CASE_SHAPE,
+                       case_shape: float = CASE_SHAPE, look_alike: float = LOOK_ALIKE,
                        confident: float = CONFIDENT, min_alternative: float = MIN_ALTERNATIVE) -> list[Symbol]:
     """Relabel unsure symbols with the alternative that fits their context best.
 
     Each symbol of ``tree`` read with probability under ``confident`` takes, among its ranked
     alternatives of probability at least ``min_alternative``, the label with the highest ``log p
     + weight * prior.log_factor(label, left, right) + company * prior.log_company(label, others)
-    + shape * prior.log_shape(...)``; between the two cases of a letter, the shape counts
+    + shape * prior.log_shape(...)``, plus ``look_alike`` for a label that a symbol of the same
+    hand elsewhere in the expression has (:func:`look_alikes`: the middle ``S`` of ``12S_{n-1}``
+    among two sure ones); between the two cases of a letter, the shape counts
     ``case_shape`` instead. Rows are read left to right, so a symbol sees its left neighbour's
     new label. ``symbols`` is not changed; the returned list has the relabelled symbols, their
     choice first among their alternatives. Function names read whole may become another name;
@@ -164,13 +192,14 @@ def rescore_in_context(tree: Tree, symbols: list[Symbol], prior: ContextPrior, *
     symbols = list(symbols)
     labels = [s.label for s in symbols]
     unit = prior.units([s.bbox.h for s in symbols], labels) if shape or case_shape else None
+    alike = look_alikes(symbols) if look_alike else [set()] * len(symbols)
 
     def choose(i: int, left: str, right: str, beside: list[int], raised: bool) -> None:
         symbol = symbols[i]
         others = labels[:i] + labels[i + 1:]
         neighbours = [(symbols[j].label, symbols[j].bbox.cy) for j in beside]
         def score(label: str, p: float, shape_weight: float = shape) -> float:
-            value = math.log(p) + weight * prior.log_factor(label, left, right)
+            value = math.log(p) + weight * prior.log_factor(label, left, right) + look_alike * (label in alike[i])
             if company:
                 value += company * prior.log_company(label, others)
             if unit is not None:

@@ -155,3 +155,31 @@ def test_confusions_count_matched_symbols_read_wrong():
     found = (Symbol(BBox(2, 5, 8, 10), "p", 0.7, mask=np.ones((10, 8), bool)),
              Symbol(BBox(20, 5, 8, 10), "2", 0.9, mask=np.ones((10, 8), bool)))
     assert confusions(truth, found) == [("P", "p")]
+
+
+def hand_s(size=40):
+    """The mask of one writer's S: three bars joined at alternate ends."""
+    import numpy as np
+
+    mask = np.zeros((size, size * 3 // 4), bool)
+    t = max(2, size // 10)
+    mask[:t], mask[size // 2 - t // 2:size // 2 + t // 2 + 1], mask[-t:] = True, True, True
+    mask[:size // 2, :t] = True
+    mask[size // 2:, -t:] = True
+    return mask
+
+
+def test_a_symbol_like_a_sure_one_elsewhere_is_read_as_it():
+    from dataclasses import replace
+
+    from layout.context import look_alikes
+
+    mask = hand_s()
+    sure = replace(s("S", 0, 100, 30, 40), mask=mask)
+    unsure = replace(s("5", 40, 100, 30, 40, ("5", 0.6), ("S", 0.4)), mask=mask)
+    small = replace(s("s", 80, 120, 12, 16), mask=hand_s(16))
+    other = replace(s("1", 120, 100, 8, 40), mask=mask[:, :4])
+    assert look_alikes([sure, unsure, small, other]) == [set(), {"S"}, set(), set()]   # size and shape must match
+    symbols = [sure, s("=", 35, 110, 5, 5), unsure]
+    assert [x.label for x in rescore_in_context(flat(symbols), symbols, ContextPrior({}))] == ["S", "=", "S"]
+    assert [x.label for x in rescore_in_context(flat(symbols), symbols, ContextPrior({}), look_alike=0)] == ["S", "=", "5"]
