@@ -1,5 +1,6 @@
 """Split components that hold touching symbols (``2x``, ``(a``, a fraction bar on its digit): cut
-hypotheses at the thinnest columns, where the ink thickens and along a long bar (and, for what
+hypotheses at the thinnest columns, where the ink thickens and along a long bar (a fraction bar,
+or a root's bar with its tick, off what they touch; and, for what
 surely is no symbol, along the least-ink paths between leaning letters), each piece judged by the
 classifier, whose junk class marks pieces that are no symbol; a component is cut, up to twice,
 where that reads best."""
@@ -11,7 +12,7 @@ import numpy as np
 
 from symbolrec._types import BBox, Component
 from symbolrec.classify import JUNK, best_reading
-from symbolrec.segment import ink_box
+from symbolrec.segment import ink_box, merge
 
 MIN_WIDTH = 0.6     # narrower components (in reference heights) are never cut (valid_2013: 0.5-0.6 best; 0.9 misses `us`, `f(`, `81`)
 VALLEYS = 4         # cut columns tried per component at the thinnest ink ...
@@ -25,6 +26,7 @@ MIN_PART = 0.3      # least best reading of each piece of a cut (valid_2013: a p
 GAIN = 1.5          # the pieces' joint reading must beat the whole's by this factor (valid_2013: flat from 1.2 to 3)
 BAR = (1.0, 0.6)    # a bar is a horizontal run this long: in reference heights, and share of the width
 CROSSED = 0.5       # a bar has ink just above or below it along at most this share of its length
+TICK = 0.1          # a root's tick starts before this share of its bar's length (valid_2013: 0.02-0.25 alike)
 CRUMB = 0.03        # bits of the rest smaller than this (reference heights squared) stay with the bar
 
 
@@ -141,10 +143,22 @@ def bar_pieces(component: Component, reference: float) -> tuple[Component, ...] 
     return tuple(_trim(piece, component.bbox) for piece in [bar, *rest])
 
 
+def root_pieces(bar_cut: tuple[Component, ...] | None) -> tuple[Component, ...] | None:
+    """A root touching what it holds, from :func:`bar_pieces`' cut: the bar with its tick (the
+    pieces that start left of the bar's start) as one piece, then the rest. None without both."""
+    if bar_cut is None:
+        return None
+    bar, *rest = bar_cut
+    tick = [p for p in rest if p.bbox.x < bar.bbox.x + TICK * bar.bbox.w and p.bbox.y < bar.bbox.y2 + bar.bbox.w]
+    held = [p for p in rest if p not in tick]
+    return (merge([bar, *tick]), *held) if tick and held else None
+
+
 def candidates(component: Component, reference: float, seams: bool = False) -> list[tuple[Component, ...]]:
     """The ways to cut a component (none when it is narrower than ``MIN_WIDTH`` reference heights):
-    left/right pieces at each of :func:`columns`, :func:`bar_pieces` where it has a bar, and with
-    ``seams`` the pieces either side of a :func:`seam` from each of the thinnest columns.
+    left/right pieces at each of :func:`columns`, :func:`bar_pieces` and :func:`root_pieces` where
+    it has a bar, and with ``seams`` the pieces either side of a :func:`seam` from each of the
+    thinnest columns.
 
     Seams are for components the classifier surely reads as no symbol: its junk class learned the
     pieces of straight cuts only, so a seam's clean halves of a single symbol could pass for two.
@@ -152,7 +166,8 @@ def candidates(component: Component, reference: float, seams: bool = False) -> l
     if component.bbox.w < MIN_WIDTH * reference:
         return []
     xs = columns(component, reference)
-    pieces = [cut(component, x) for x in xs] + [bar_pieces(component, reference)]
+    bar = bar_pieces(component, reference)
+    pieces = [cut(component, x) for x in xs] + [bar, root_pieces(bar)]
     if seams:
         band = max(1, round(SEAM * reference))
         pieces += [cut(component, seam(component.mask, x, band)) for x in xs[:VALLEYS]]

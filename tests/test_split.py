@@ -173,3 +173,19 @@ def test_only_a_sure_junk_component_is_cut_along_seams():
 
     part = segment(leaning_strokes())[0]
     assert len(candidates(part, 30, seams=True)) > len(candidates(part, 30))
+
+
+def test_a_root_touching_what_it_holds_is_cut_into_the_root_and_the_rest():
+    from symbolrec.split import root_pieces
+
+    ink = np.zeros((70, 120), bool)
+    ink[50:54, 5:19] = True                          # the tick's foot
+    ink[10:60, 15:19] = True                         # its stroke up to the bar's start
+    ink[8:12, 15:115] = True                         # the bar
+    ink[12:60, 60:65] = True                         # a "1" under it, touching it
+    part = segment(ink)[0]
+    pieces = root_pieces(bar_pieces(part, 40))
+    assert pieces is not None and len(pieces) == 2
+    root, held = pieces
+    assert root.bbox.x == 5 and root.bbox.w == 110   # tick and bar together
+    assert held.bbox.x == 60 and held.bbox.w == 5    # the 1 alone
