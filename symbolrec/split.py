@@ -1,9 +1,8 @@
 """Split components that hold touching symbols (``2x``, ``(a``, a fraction bar on its digit): cut
 hypotheses at the thinnest columns, where the ink thickens and along a long bar (a fraction bar,
-or a root's bar with its tick, off what they touch; and, for what
-surely is no symbol, along the least-ink paths between leaning letters), each piece judged by the
-classifier, whose junk class marks pieces that are no symbol; a component is cut, up to twice,
-where that reads best."""
+or a root's bar with its tick, off what they touch), and for what surely is no symbol along the
+least-ink paths between leaning letters; each piece is judged by the classifier, whose junk class
+marks pieces that are no symbol; a component is cut, up to twice, where that reads best."""
 
 from __future__ import annotations
 
