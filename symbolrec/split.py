@@ -13,7 +13,7 @@ from symbolrec._types import BBox, Component
 from symbolrec.classify import JUNK, best_reading
 from symbolrec.segment import ink_box, merge
 
-MIN_WIDTH = 0.6     # narrower components (in reference heights) are never cut (valid_2013: 0.5-0.6 best; 0.9 misses `us`, `f(`, `81`)
+MIN_WIDTH = 0.6     # narrower components (in reference heights) are never cut (valid_2013: 0.5-0.6; 0.9 missed `us`)
 VALLEYS = 4         # cut columns tried per component at the thinnest ink ...
 STEPS = 2           # ... and where the ink thickens or thins most sharply
 MARGIN = 1 / 6      # no cut in this share of the width at either end
@@ -35,7 +35,7 @@ def _trim(mask: np.ndarray, box: BBox) -> Component | None:
     return None if own is None else Component(own.shifted(box.x, box.y), mask[own.slice()])
 
 
-def cut(component: Component, x) -> tuple[Component, Component] | None:
+def cut(component: Component, x: int | np.ndarray) -> tuple[Component, Component] | None:
     """The pieces left and right of column ``x``, or of a path of one column per row (:func:`seam`);
     the path's own ink goes left where it joins the left piece, so a stroke ending on it stays
     whole. None when one side is empty."""
@@ -148,7 +148,7 @@ def root_pieces(bar_cut: tuple[Component, ...] | None) -> tuple[Component, ...] 
     if bar_cut is None:
         return None
     bar, *rest = bar_cut
-    tick = [p for p in rest if p.bbox.x < bar.bbox.x + TICK * bar.bbox.w and p.bbox.y < bar.bbox.y2 + bar.bbox.w]
+    tick = [p for p in rest if p.bbox.x < bar.bbox.x + TICK * bar.bbox.w]
     held = [p for p in rest if p not in tick]
     return (merge([bar, *tick]), *held) if tick and held else None
 
