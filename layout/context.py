@@ -14,6 +14,7 @@ reads as a capital P, ``2q`` as ``29`` and a tall ``x`` among small letters as `
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass, field, replace
@@ -148,22 +149,28 @@ class ContextPrior:
         return value
 
 
-def look_alikes(symbols: list[Symbol], *, sure: float = ALIKE_SURE, size: float = ALIKE_SIZE,
+def look_alikes(symbols: list[Symbol], among=None, *, sure: float = ALIKE_SURE, size: float = ALIKE_SIZE,
                 shape: float = ALIKE_SHAPE) -> list[set[str]]:
-    """For each symbol, the labels of the other symbols that look like it and are read surely.
+    """For each symbol (of the indices ``among``, all by default), the labels of the other symbols
+    that look like it and are read surely; the others get an empty set.
 
     One hand writes one letter alike: a symbol read at least ``sure``, whose height is within
     ``size`` (log ratio) of this one's and whose 32×32 patch correlates at least ``shape`` with
     this one's, says what this one probably is too. Symbols without a mask have none.
     """
-    patches = [None if s.mask is None else features.patch(s.mask).ravel() for s in symbols]
-    patches = [None if p is None else (p - p.mean()) / (np.linalg.norm(p - p.mean()) or 1.0) for p in patches]
+    @functools.cache
+    def patch(k: int) -> np.ndarray:   # zero mean, unit length: a dot product is the correlation
+        p = features.patch(symbols[k].mask).ravel()
+        p = p - p.mean()
+        return p / (np.linalg.norm(p) or 1.0)
+
     out: list[set[str]] = [set() for _ in symbols]
-    for i, a in enumerate(symbols):
+    for i in range(len(symbols)) if among is None else among:
+        a = symbols[i]
         for j, b in enumerate(symbols):
-            if (j != i and b.confidence >= sure and patches[i] is not None and patches[j] is not None
+            if (j != i and b.confidence >= sure and a.mask is not None and b.mask is not None
                     and abs(math.log(max(a.bbox.h, 1) / max(b.bbox.h, 1))) <= size
-                    and float(patches[i] @ patches[j]) >= shape):
+                    and float(patch(i) @ patch(j)) >= shape):
                 out[i].add(b.label)
     return out
 
@@ -192,7 +199,8 @@ def rescore_in_context(tree: Tree, symbols: list[Symbol], prior: ContextPrior, *
     symbols = list(symbols)
     labels = [s.label for s in symbols]
     unit = prior.units([s.bbox.h for s in symbols], labels) if shape or case_shape else None
-    alike = look_alikes(symbols) if look_alike else [set()] * len(symbols)
+    unsure = [i for i, x in enumerate(symbols) if x.confidence < confident]   # the only ones rescored
+    alike = look_alikes(symbols, unsure) if look_alike else [set()] * len(symbols)
 
     def choose(i: int, left: str, right: str, beside: list[int], raised: bool) -> None:
         symbol = symbols[i]
