@@ -121,14 +121,16 @@ def end_scripts(tree: nx.DiGraph, level: set[tuple[int, int]], joiners: set[int]
 
 
 def continue_scripts(tree: nx.DiGraph, level: set[tuple[int, int]], operators: set[int] = frozenset(),
-                     brackets: tuple[tuple[int, int], ...] = ()) -> nx.DiGraph:
+                     marks: set[int] = frozenset(), brackets: tuple[tuple[int, int], ...] = ()) -> nx.DiGraph:
     """``tree`` with an operator that follows a script on the script's line put in the script row.
 
-    An operator among ``operators`` (``+``, ``-``) hung off the script's base (or a base further
-    out) right after the script, that sits level with the script's last member and not with the
-    base, and so does the symbol after it, continues the script (``a_{i-1}``, whose ``-1`` the edge
-    model hangs off the ``a``); what follows comes along, until :func:`end_scripts` returns what is
-    level with the base. A move that would part a pair of ``brackets`` is not made.
+    An operator among ``operators`` (``+``, ``-``, ``,``) hung off the script's base (or a base
+    further out) right after the script, that sits level with the script's last member and not
+    with the base, and so does the symbol after it, continues the script (``a_{i-1}``, whose ``-1``
+    the edge model hangs off the ``a``; ``S_{1,2}``); of a mark among ``marks`` (a comma, too small
+    to be level with anything) only the symbol after it is asked. What follows comes along, until
+    :func:`end_scripts` returns what is level with the base. A move that would part a pair of
+    ``brackets`` is not made.
     """
     tree = tree.copy()
     for v in sorted(tree):
@@ -140,7 +142,8 @@ def continue_scripts(tree: nx.DiGraph, level: set[tuple[int, int]], operators: s
         last = v - 1
         base = _script_base(tree, last)
         if (v not in operators or base is None or _script_base(tree, v) == base
-                or not all((last, w) in level and (base, w) not in level for w in (v, v + 1))):
+                or not all((last, w) in level and (base, w) not in level
+                           for w in ((v + 1,) if v in marks else (v, v + 1)))):
             continue
         row = base
         while row is not None and row != parent:

@@ -21,7 +21,7 @@ import networkx as nx
 
 from layout._tree import Node, Relation, Tree
 from layout.arborescence import best_tree, continue_scripts, edge_graph, end_scripts
-from layout.rules import JOINERS, LIMIT_OPERATORS, RELATION_SYMBOLS, bracket_pairs, level_pairs
+from layout.rules import JOINERS, LIMIT_OPERATORS, RELATION_SYMBOLS, SCRIPT_OPERATORS, bracket_pairs, level_pairs
 from layout.scorer import GeometricScorer, Item, RowScorer, Scorer
 from symbolrec import BBox, HandmathError, Symbol
 
@@ -277,7 +277,8 @@ class _Parser:
                          script_holders={k for k, label in enumerate(labels) if label in LIMIT_OPERATORS},
                          brackets=brackets)
         level = level_pairs([u.item for u in units], self.reference)
-        tree = continue_scripts(tree, level, {k for k, label in enumerate(labels) if label in ("+", "-")}, brackets)
+        tree = continue_scripts(tree, level, {k for k, label in enumerate(labels) if label in SCRIPT_OPERATORS},
+                                {k for k, label in enumerate(labels) if label == ","}, brackets)
         tree = end_scripts(tree, level,
                            joiners={k for k, label in enumerate(labels) if label in JOINERS}, brackets=brackets)
         kids = {k: {r: [] for r in Relation} for k in range(len(units))}

@@ -128,6 +128,9 @@ def test_an_operator_written_on_a_script_s_line_continues_the_script():
     assert to_latex(parse(symbols, H, TableScorer(chain)).tree) == "a_{i-1})"   # the ) is on a's line
     symbols[2:4] = [s("-", 48, 112, 12, 3), s("1", 64, 96, 8, 34)]     # written on a's line: a_{i}-1)
     assert to_latex(parse(symbols, H, TableScorer(chain)).tree) == "a_{i}-1)"
+    symbols = [s("S", 0, 100, 30, 40), s("1", 34, 126, 8, 22), s(",", 46, 144, 4, 8), s("2", 54, 126, 14, 22)]
+    chain = {("S", "1"): Relation.SUB, ("S", ","): Relation.RIGHT, (",", "2"): Relation.RIGHT}
+    assert to_latex(parse(symbols, H, TableScorer(chain)).tree) == "S_{1,2}"   # a comma is too small to be level
 
 
 def test_a_script_of_two_level_symbols_is_a_word_on_the_base_s_line():
