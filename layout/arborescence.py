@@ -120,45 +120,6 @@ def end_scripts(tree: nx.DiGraph, level: set[tuple[int, int]], joiners: set[int]
     return tree
 
 
-def continue_scripts(tree: nx.DiGraph, level: set[tuple[int, int]], operators: set[int] = frozenset(),
-                     marks: set[int] = frozenset(), brackets: tuple[tuple[int, int], ...] = ()) -> nx.DiGraph:
-    """``tree`` with an operator that follows a script on the script's line put in the script row.
-
-    An operator among ``operators`` (``+``, ``-``, ``,``) hung off the script's base (or a base
-    further out) right after the script, that sits level with the script's last member and not
-    with the base, and so does the symbol after it, continues the script (``a_{i-1}``, whose ``-1``
-    the edge model hangs off the ``a``; ``S_{1,2}``); of a mark among ``marks`` (a comma, too small
-    to be level with anything) only the symbol after it is asked. What follows comes along, until
-    :func:`end_scripts` returns what is level with the base. A move that would part a pair of
-    ``brackets`` is not made.
-    """
-    tree = tree.copy()
-    for v in sorted(tree):
-        if not tree.in_degree(v):
-            continue
-        parent = next(tree.predecessors(v))
-        if tree.edges[parent, v]["relation"] is not Relation.RIGHT or v - 1 == parent:
-            continue
-        last = v - 1
-        base = _script_base(tree, last)
-        if (v not in operators or base is None or _script_base(tree, v) == base
-                or not all((last, w) in level and (base, w) not in level
-                           for w in ((v + 1,) if v in marks else (v, v + 1)))):
-            continue
-        row = base
-        while row is not None and row != parent:
-            row = _script_base(tree, row)
-        if row is None:
-            continue
-        data = tree.edges[parent, v]
-        tree.remove_edge(parent, v)
-        tree.add_edge(last, v, **data)
-        if any(_row(tree, close) != _row(tree, open_) for open_, close in brackets):
-            tree.remove_edge(last, v)
-            tree.add_edge(parent, v, **data)
-    return tree
-
-
 def _script_base(tree: nx.DiGraph, node: int) -> int | None:
     """The base whose superscript or subscript row holds ``node`` (walking back along Right edges)."""
     while tree.in_degree(node):

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import networkx as nx
 
 from layout._tree import Node, Relation, Tree
-from layout.arborescence import best_tree, continue_scripts, edge_graph, end_scripts
-from layout.rules import JOINERS, LIMIT_OPERATORS, RELATION_SYMBOLS, SCRIPT_OPERATORS, bracket_pairs, level_pairs
+from layout.arborescence import best_tree, edge_graph, end_scripts
+from layout.rules import JOINERS, LIMIT_OPERATORS, RELATION_SYMBOLS, bracket_pairs, level_pairs
 from layout.scorer import GeometricScorer, Item, RowScorer, Scorer
 from symbolrec import BBox, HandmathError, Symbol
 
@@ -276,10 +276,7 @@ class _Parser:
                          on_baseline={k for k, label in enumerate(labels) if label in RELATION_SYMBOLS},
                          script_holders={k for k, label in enumerate(labels) if label in LIMIT_OPERATORS},
                          brackets=brackets)
-        level = level_pairs([u.item for u in units], self.reference)
-        tree = continue_scripts(tree, level, {k for k, label in enumerate(labels) if label in SCRIPT_OPERATORS},
-                                {k for k, label in enumerate(labels) if label == ","}, brackets)
-        tree = end_scripts(tree, level,
+        tree = end_scripts(tree, level_pairs([u.item for u in units], self.reference),
                            joiners={k for k, label in enumerate(labels) if label in JOINERS}, brackets=brackets)
         kids = {k: {r: [] for r in Relation} for k in range(len(units))}
         for parent, child, data in sorted(tree.edges(data=True), key=lambda e: e[1]):

@@ -14,8 +14,6 @@ RELATION_SYMBOLS = frozenset({"=", r"\lt", r"\gt", r"\leq", r"\geq", r"\neq", r"
 BRACKETS = {")": "(", "]": "[", r"\}": r"\{"}  # closing → opening; ``|`` opens and closes, so is left out
 # Operators and punctuation: a script row that a level symbol ends does not keep one at its end.
 JOINERS = RELATION_SYMBOLS | {"+", "-", ",", ".", "/", r"\times", r"\pm", r"\div"}
-# What continues a script row when written on its line (a_{i-1}, S_{1,2}), though the edge model ended it.
-SCRIPT_OPERATORS = frozenset({"+", "-", ","})
 LEVEL_OFFSET = 0.2   # a symbol whose middle is this close to a base's (in the base's body heights)
 LEVEL_SIZE = 0.6     # and whose body is at least this share of the base's is on its line (both valid_2013)
 

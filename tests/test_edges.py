@@ -120,19 +120,6 @@ def test_a_script_ends_before_a_symbol_on_its_base_s_line():
     assert to_latex(parse(symbols, H, TableScorer(chain)).tree) == "y_{m}-x"   # a script's script returns too
 
 
-def test_an_operator_written_on_a_script_s_line_continues_the_script():
-    symbols = [s("a", 0, 100, 30, 30), s("i", 34, 122, 10, 22), s("-", 48, 132, 12, 3), s("1", 64, 122, 8, 22),
-               s(")", 78, 92, 12, 44)]
-    chain = {("a", "i"): Relation.SUB, ("a", "-"): (Relation.RIGHT, 0.95), ("-", "1"): Relation.RIGHT,
-             ("1", ")"): Relation.RIGHT, ("a", ")"): (Relation.RIGHT, 0.8)}
-    assert to_latex(parse(symbols, H, TableScorer(chain)).tree) == "a_{i-1})"   # the ) is on a's line
-    symbols[2:4] = [s("-", 48, 112, 12, 3), s("1", 64, 96, 8, 34)]     # written on a's line: a_{i}-1)
-    assert to_latex(parse(symbols, H, TableScorer(chain)).tree) == "a_{i}-1)"
-    symbols = [s("S", 0, 100, 30, 40), s("1", 34, 126, 8, 22), s(",", 46, 144, 4, 8), s("2", 54, 126, 14, 22)]
-    chain = {("S", "1"): Relation.SUB, ("S", ","): Relation.RIGHT, (",", "2"): Relation.RIGHT}
-    assert to_latex(parse(symbols, H, TableScorer(chain)).tree) == "S_{1,2}"   # a comma is too small to be level
-
-
 def test_a_script_of_two_level_symbols_is_a_word_on_the_base_s_line():
     symbols = [s("R", 0, 100, 30, 40), s("e", 34, 116, 22, 24), s("d", 60, 100, 22, 40)]
     scorer = TableScorer({("R", "e"): Relation.SUB, ("e", "d"): Relation.RIGHT})
