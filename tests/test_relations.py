@@ -73,3 +73,13 @@ def test_parser_alone_cuts_the_true_symbols(inkml):
     assert truth.latex == r"\frac{1}{p}+\frac{1}{q}=1"
     assert [s.label for s in truth.symbols] == [s.label for s in inkml("18_em_20").symbols]
     assert read(truth) == truth.latex
+
+
+def test_parser_alone_skips_an_expression_too_large_to_draw(inkml):
+    from dataclasses import replace
+
+    from training.parser_alone import truth_expression
+
+    expr = inkml("18_em_20")
+    huge = replace(expr, strokes=tuple(stroke * (100, 1) for stroke in expr.strokes))   # drawn 100 times as wide
+    assert truth_expression(huge) is None

@@ -40,10 +40,15 @@ class TruthExpression:
 
 
 def truth_expression(expr: crohme.InkExpression) -> TruthExpression | None:
-    """The symbols of ``expr`` drawn with the standard pen, each with the box of its own ink."""
+    """The symbols of ``expr`` drawn with the standard pen, each with the box of its own ink (None
+    without a tree, or when it is too large to draw)."""
     if expr.tree is None:
         return None
-    rendering = render(expr, Pen())
+    try:
+        rendering = render(expr, Pen())
+    except ValueError as err:   # too large to draw (a few train_2014 pages)
+        logging.getLogger(__name__).debug("%s", err)
+        return None
     ink = binarize(rendering.image, min_area=1)
     symbols, index = [], []
     for k, (s, mask) in enumerate(zip(expr.symbols, rendering.symbol_masks)):
