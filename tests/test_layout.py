@@ -137,6 +137,13 @@ def test_a_small_symbol_over_a_root_s_tick_is_its_index():
     assert to_latex(parse(square, 51.5).tree) == r"x^{2}\sqrt{3}"   # a script just before the root stays one
 
 
+def test_an_index_low_in_a_root_s_crook_is_still_its_index_but_a_sign_before_it_is_not():
+    low = [s(r"\sqrt", 100, 20, 120, 100), s("n", 98, 48, 20, 30), s("x", 150, 60, 40, 40)]
+    assert to_latex(parse(low, 40).tree) == r"\sqrt[n]{x}"     # middle 0.43 of the root's height down
+    signed = [s("-", 80, 68, 24, 4), s(r"\sqrt", 100, 20, 120, 100), s("x", 150, 60, 40, 40)]
+    assert to_latex(parse(signed, 40).tree) == r"-\sqrt{x}"     # overlapping the tick, high on a tall root
+
+
 def test_two_fractions_side_by_side_keep_their_own_rows():
     symbols = [s("-", 152, 85, 238, 10), s("3", 161, 121, 38, 55), s("2", 197, 13, 61, 54), s("(", 207, 103, 29, 72),
                s("w", 330, 132, 36, 28), s(")", 367, 106, 27, 75), s("-", 373, 83, 110, 9), s("H", 406, 108, 38, 62),
