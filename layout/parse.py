@@ -32,6 +32,7 @@ INDEX = 0.5  # a root's index is at most this share of the root's height (valid_
 INDEX_DEPTH = 0.5   # its middle at most this share of the root's height below the root's top,
 INDEX_REACH = 0.3   # and this far right of its left edge (train_2014: each holds 95 % of the indices, 1 % of the first contents)
 TICK = 0.25  # a root's contents start this share of its height past its left edge (its tick; valid_2013)
+CONTAINERS = LIMIT_OPERATORS | {r"\sqrt", "-"}   # what holds rows of its own, never a row crossing a bar
 NEAR = 1.2  # how far (in reference heights) a row may reach from its container or neighbour
 
 
@@ -104,32 +105,38 @@ class _Parser:
                      ) -> tuple[set[int], set[int]]:
         """Rows above and below symbol ``i``: seeds within ``spread`` widths sideways, grown by their
         neighbours. A fraction bar's seeds (``reach`` None) have their middle above (below) the
-        bar's and end within its box (they may touch it); an operator's start past ``reach`` of its
+        bar's and end within its box (they may touch it), or, a letter drawn across the bar (a
+        ``p``'s tail), their middle clearly off it; an operator's start past ``reach`` of its
         height from its far edge."""
         b = self.box(i)
         lo, hi = b.x - spread * b.w, b.x2 + spread * b.w
         near = NEAR * self.reference
+        clear = CLEAR * self.reference  # a row's symbols sit clearly off the bar's line
         if reach is None:  # a fraction bar
-            def over(o: BBox) -> bool:
-                return o.cy <= b.cy and o.y2 <= b.y2
-            def under(o: BBox) -> bool:
-                return o.cy >= b.cy and o.y >= b.y
+            def crossing(j: int, off: bool) -> bool:   # a letter drawn across the bar, its middle clearly off it
+                return (off and self.symbols[j].label not in CONTAINERS
+                        and b.x + 0.1 * b.w <= self.box(j).cx <= b.x2 - 0.1 * b.w)
+            def over(j: int) -> bool:
+                o = self.box(j)
+                return o.cy <= b.cy and (o.y2 <= b.y2 or crossing(j, o.cy <= b.y - clear))
+            def under(j: int) -> bool:
+                o = self.box(j)
+                return o.cy >= b.cy and (o.y >= b.y or crossing(j, o.cy >= b.y2 + clear))
             pool = pool - self._beside_bars(i, pool)   # what lies deeper under a bar beside it is that bar's
             # past the bar's ends a relation symbol relates the fraction to its neighbours: rows stop there
             outside = {j for j in pool if self.symbols[j].label in RELATION_SYMBOLS and not b.x <= self.box(j).cx <= b.x2}
         else:
-            def over(o: BBox) -> bool:
-                return o.y2 <= b.y2 - reach * b.h
-            def under(o: BBox) -> bool:
-                return o.y >= b.y + reach * b.h
+            def over(j: int) -> bool:
+                return self.box(j).y2 <= b.y2 - reach * b.h
+            def under(j: int) -> bool:
+                return self.box(j).y >= b.y + reach * b.h
             outside = set()
         in_range = [j for j in pool if j != i and lo <= self.box(j).cx <= hi]
-        above = {j for j in in_range if over(self.box(j)) and b.y - self.box(j).y2 <= near}
-        below = {j for j in in_range if under(self.box(j)) and self.box(j).y - b.y2 <= near}
+        above = {j for j in in_range if over(j) and b.y - self.box(j).y2 <= near}
+        below = {j for j in in_range if under(j) and self.box(j).y - b.y2 <= near}
         rest, margin = pool - {i} - outside, 0.25 * b.w
         def beside(o: BBox) -> bool:
             return lo - margin <= o.cx <= hi + margin
-        clear = CLEAR * self.reference  # a grown row's symbols sit clearly off the bar's line
         if above:
             above = self._grow(above, rest, lambda o: o.y2 <= b.y + 0.25 * b.h and o.cy <= b.y - clear and beside(o))
         if below:

@@ -144,6 +144,11 @@ def test_an_index_low_in_a_root_s_crook_is_still_its_index_but_a_sign_before_it_
     assert to_latex(parse(signed, 40).tree) == r"-\sqrt{x}"     # overlapping the tick, high on a tall root
 
 
+def test_a_letter_drawn_across_a_fraction_bar_is_still_in_its_row():
+    crossing = [s("-", 100, 100, 80, 6), s("p", 120, 60, 30, 50), s("2", 125, 115, 30, 35)]
+    assert to_latex(parse(crossing, 40).tree) == r"\frac{p}{2}"    # the p's tail below the bar
+
+
 def test_two_fractions_side_by_side_keep_their_own_rows():
     symbols = [s("-", 152, 85, 238, 10), s("3", 161, 121, 38, 55), s("2", 197, 13, 61, 54), s("(", 207, 103, 29, 72),
                s("w", 330, 132, 36, 28), s(")", 367, 106, 27, 75), s("-", 373, 83, 110, 9), s("H", 406, 108, 38, 62),
