@@ -28,6 +28,7 @@ from symbolrec import BBox, HandmathError, Symbol
 BAR = 0.4  # a "-" at least this wide (in reference heights) may be a fraction bar
 CLEAR = 0.2  # how far (in reference heights) a symbol's middle must be above or below a bar to join its row
 REACH = 1.0   # an operator's limits start past its far edge (share of its height from the near edge)
+LIMIT_MARGIN = 1.0   # and grow up to this many of its widths past its sides (x\rightarrow+\infty under a lim; train_2014: 0.6-1.5 alike)
 INDEX = 0.5  # a root's index is at most this share of the root's height (valid_2013)
 INDEX_DEPTH = 0.5   # its middle at most this share of the root's height below the root's top,
 INDEX_REACH = 0.3   # and this far right of its left edge (train_2014: each holds 95 % of the indices, 1 % of the first contents)
@@ -134,7 +135,7 @@ class _Parser:
         in_range = [j for j in pool if j != i and lo <= self.box(j).cx <= hi]
         above = {j for j in in_range if over(j) and b.y - self.box(j).y2 <= near}
         below = {j for j in in_range if under(j) and self.box(j).y - b.y2 <= near}
-        rest, margin = pool - {i} - outside, 0.25 * b.w
+        rest, margin = pool - {i} - outside, (0.25 if reach is None else LIMIT_MARGIN) * b.w
         def beside(o: BBox) -> bool:
             return lo - margin <= o.cx <= hi + margin
         if above:

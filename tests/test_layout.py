@@ -108,6 +108,13 @@ def test_an_operator_past_a_root_s_end_is_outside_it():
     symbols = [s(r"\sqrt", 0, 80, 80, 60), s("x", 35, 100, 30, 28), s("+", 74, 100, 20, 28), s("1", 104, 96, 8, 36)]
     assert to_latex(parse(symbols, H, EdgeScorer()).tree) == r"\sqrt{x}+1"
 
+def test_a_limit_wider_than_its_operator_stays_whole():
+    symbols = [s(r"\lim", 20, 20, 70, 50), s("n", 15, 80, 20, 22), s(r"\rightarrow", 40, 84, 30, 14),
+               s("+", 75, 80, 22, 22), s(r"\infty", 115, 84, 50, 18),   # reaching under the bracket
+               s("(", 108, 15, 14, 55), s("u", 130, 30, 30, 30), s(")", 166, 15, 14, 55)]
+    assert to_latex(parse(symbols, 40).tree) == r"\lim_{n\rightarrow+\infty}(u)"
+
+
 def test_a_fraction_leaves_an_operator_s_limits_to_it():
     symbols = [s(r"\lim", 22, 60, 113, 124), s("x", 13, 192, 46, 41), s(r"\rightarrow", 73, 194, 49, 31),
                s("0", 127, 189, 33, 46), s("-", 156, 112, 443, 21), s("1", 370, 20, 12, 70), s("x", 360, 163, 50, 48)]
