@@ -21,7 +21,7 @@ import networkx as nx
 
 from layout._tree import Node, Relation, Tree
 from layout.arborescence import best_tree, edge_graph, end_scripts
-from layout.rules import JOINERS, LIMIT_OPERATORS, RELATION_SYMBOLS, bracket_pairs, level_pairs
+from layout.rules import BRACKETS, JOINERS, LIMIT_OPERATORS, RELATION_SYMBOLS, bracket_pairs, level_pairs
 from layout.scorer import GeometricScorer, Item, RowScorer, Scorer
 from symbolrec import BBox, HandmathError, Symbol
 
@@ -34,6 +34,7 @@ INDEX_DEPTH = 0.5   # its middle at most this share of the root's height below t
 INDEX_REACH = 0.3   # and this far right of its left edge (train_2014: each holds 95 % of the indices, 1 % of the first contents)
 TICK = 0.25  # a root's contents start this share of its height past its left edge (its tick; valid_2013)
 CONTAINERS = LIMIT_OPERATORS | {r"\sqrt", "-"}   # what holds rows of its own, never a row crossing a bar
+BRACKET_LABELS = frozenset(BRACKETS) | frozenset(BRACKETS.values())
 NEAR = 1.2  # how far (in reference heights) a row may reach from its container or neighbour
 
 
@@ -140,10 +141,28 @@ class _Parser:
             return lo - margin <= o.cx <= hi + margin
         if above:
             above = self._grow(above, rest, lambda o: o.y2 <= b.y + 0.25 * b.h and o.cy <= b.y - clear and beside(o))
+            above = self._paired(above, rest, lambda o: o.cy <= b.y - clear)
         if below:
             below = self._grow(below, rest - above,
                                lambda o: o.y >= b.y2 - 0.25 * b.h and o.cy >= b.y2 + clear and beside(o))
+            below = self._paired(below, rest - above, lambda o: o.cy >= b.y2 + clear)
         return above, below
+
+    def _paired(self, row: set[int], pool: set[int], allowed) -> set[int]:
+        """``row`` with the match of each bracket it holds without one, where that match is in
+        ``pool``, ``allowed`` and near the row (a numerator's ``(`` written left of its bar)."""
+        near = 0.6 * NEAR * self.reference
+        def close(o: BBox) -> bool:
+            return any(max(0, max(o.x, m.x) - min(o.x2, m.x2)) <= near for m in map(self.box, row))
+        extra = {j for j in pool - row if self.symbols[j].label in BRACKET_LABELS
+                 and allowed(self.box(j)) and close(self.box(j))}
+        if not extra:
+            return row
+        order = sorted(row | extra, key=lambda j: self.box(j).x)
+        for a, c in bracket_pairs([self.symbols[j].label for j in order]):
+            if (order[a] in row) != (order[c] in row):
+                row = row | {order[a], order[c]}
+        return row
 
     def _beside_bars(self, i: int, pool: set[int]) -> set[int]:
         """The symbols of ``pool`` further inside the span of another bar at bar ``i``'s height than

@@ -156,6 +156,12 @@ def test_a_letter_drawn_across_a_fraction_bar_is_still_in_its_row():
     assert to_latex(parse(crossing, 40).tree) == r"\frac{p}{2}"    # the p's tail below the bar
 
 
+def test_a_numerator_keeps_both_its_brackets():
+    symbols = [s("(", 271, 35, 25, 56), s("3", 311, 36, 51, 46), s("-", 354, 94, 182, 10), s("k", 382, 33, 40, 47),
+               s("2", 385, 135, 72, 45), s("+", 445, 39, 47, 38), s("1", 508, 37, 34, 30), s(")", 564, 13, 30, 71)]
+    assert to_latex(parse(symbols, 46).tree) == r"\frac{(3k+1)}{2}"    # the ( written left of the bar
+
+
 def test_two_fractions_side_by_side_keep_their_own_rows():
     symbols = [s("-", 152, 85, 238, 10), s("3", 161, 121, 38, 55), s("2", 197, 13, 61, 54), s("(", 207, 103, 29, 72),
                s("w", 330, 132, 36, 28), s(")", 367, 106, 27, 75), s("-", 373, 83, 110, 9), s("H", 406, 108, 38, 62),
