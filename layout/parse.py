@@ -21,7 +21,7 @@ import networkx as nx
 
 from layout._tree import Node, Relation, Tree
 from layout.arborescence import best_tree, edge_graph, end_scripts
-from layout.rules import BRACKETS, JOINERS, LIMIT_OPERATORS, RELATION_SYMBOLS, bracket_pairs, level_pairs
+from layout.rules import BRACKET_LABELS, JOINERS, LIMIT_OPERATORS, RELATION_SYMBOLS, bracket_pairs, level_pairs
 from layout.scorer import GeometricScorer, Item, RowScorer, Scorer
 from symbolrec import BBox, HandmathError, Symbol
 
@@ -34,7 +34,6 @@ INDEX_DEPTH = 0.5   # its middle at most this share of the root's height below t
 INDEX_REACH = 0.3   # and this far right of its left edge (train_2014: each holds 95 % of the indices, 1 % of the first contents)
 TICK = 0.25  # a root's contents start this share of its height past its left edge (its tick; valid_2013)
 CONTAINERS = LIMIT_OPERATORS | {r"\sqrt", "-"}   # what holds rows of its own, never a row crossing a bar
-BRACKET_LABELS = frozenset(BRACKETS) | frozenset(BRACKETS.values())
 NEAR = 1.2  # how far (in reference heights) a row may reach from its container or neighbour
 
 

@@ -12,6 +12,7 @@ LIMIT_OPERATORS = frozenset({r"\sum", r"\lim", r"\prod", r"\int"})
 # Never in a script row but a large operator's (train_2014: 0 of 3053 outside one).
 RELATION_SYMBOLS = frozenset({"=", r"\lt", r"\gt", r"\leq", r"\geq", r"\neq", r"\rightarrow"})
 BRACKETS = {")": "(", "]": "[", r"\}": r"\{"}  # closing → opening; ``|`` opens and closes, so is left out
+BRACKET_LABELS = frozenset(BRACKETS) | frozenset(BRACKETS.values())
 # Operators and punctuation: a script row that a level symbol ends does not keep one at its end.
 JOINERS = RELATION_SYMBOLS | {"+", "-", ",", ".", "/", r"\times", r"\pm", r"\div"}
 LEVEL_OFFSET = 0.2   # a symbol whose middle is this close to a base's (in the base's body heights)
