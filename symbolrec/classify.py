@@ -17,6 +17,12 @@ TOP_K = 5
 JUNK = "junk"   # the class of pieces that are no symbol: half a symbol, two touching ones
 
 
+def junk_probability(probabilities: np.ndarray, labels: tuple[str, ...]) -> np.ndarray:
+    """The junk class's probability over the last axis (0 for a model without a junk class)."""
+    probabilities = np.asarray(probabilities)
+    return probabilities[..., labels.index(JUNK)] if JUNK in labels else np.zeros(probabilities.shape[:-1])
+
+
 def best_reading(probabilities: np.ndarray, labels: tuple[str, ...]) -> np.ndarray:
     """The highest probability of a real symbol (the junk class left out), over the last axis."""
     probabilities = np.asarray(probabilities)

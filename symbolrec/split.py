@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from symbolrec._types import BBox, Component
-from symbolrec.classify import JUNK, best_reading
+from symbolrec.classify import best_reading, junk_probability
 from symbolrec.segment import ink_box, merge
 
 MIN_WIDTH = 0.6     # narrower components (in reference heights) are never cut (valid_2013: 0.5-0.6; 0.9 missed `us`)
@@ -180,8 +180,7 @@ def _best(component: Component, p: np.ndarray, classifier, reference: float, dep
     whole = [(component, p, float(best_reading(p, classifier.labels)))]
     if depth == 0 or GAIN * whole[0][2] >= 1:   # no pieces can read GAIN times better than that
         return whole
-    junk = dict(zip(classifier.labels, p)).get(JUNK, 0.0)
-    ways = candidates(component, reference, seams=junk >= SURE_JUNK)
+    ways = candidates(component, reference, seams=junk_probability(p, classifier.labels) >= SURE_JUNK)
     if not ways:
         return whole
     flat = [piece for pieces in ways for piece in pieces]

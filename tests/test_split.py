@@ -3,7 +3,7 @@
 import numpy as np
 
 from symbolrec._types import BBox
-from symbolrec.classify import best_reading
+from symbolrec.classify import best_reading, junk_probability
 from symbolrec.segment import segment
 from symbolrec.split import bar_pieces, columns, cut, split
 
@@ -95,6 +95,8 @@ def test_three_touching_symbols_are_cut_in_three():
 def test_junk_never_counts_as_a_reading():
     assert best_reading(np.array([[0.1, 0.2, 0.7]]), ("1", "x", "junk")).tolist() == [0.2]
     assert best_reading(np.array([0.1, 0.9]), ("1", "x")) == 0.9
+    assert junk_probability(np.array([[0.1, 0.2, 0.7]]), ("1", "x", "junk")).tolist() == [0.7]
+    assert junk_probability(np.array([0.1, 0.9]), ("1", "x")) == 0.0
 
 
 def test_the_cut_column_goes_with_the_stroke_it_ends():
