@@ -24,6 +24,7 @@ from layout.arborescence import best_tree, edge_graph, end_scripts
 from layout.rules import BRACKET_LABELS, JOINERS, LIMIT_OPERATORS, RELATION_SYMBOLS, bracket_pairs, level_pairs
 from layout.scorer import GeometricScorer, Item, RowScorer, Scorer
 from symbolrec import BBox, HandmathError, Symbol
+from symbolrec.group import gaps
 
 BAR = 0.4  # a "-" at least this wide (in reference heights) may be a fraction bar
 CLEAR = 0.2  # how far (in reference heights) a symbol's middle must be above or below a bar to join its row
@@ -91,8 +92,7 @@ class _Parser:
             a = self.box(frontier.pop())
             for j in list(pool - found):
                 b = self.box(j)
-                gx = max(0, max(a.x, b.x) - min(a.x2, b.x2))
-                gy = max(0, max(a.y, b.y) - min(a.y2, b.y2))
+                gx, gy = gaps(a, b)
                 if allowed(b) and gx <= 0.6 * near and gy <= 0.5 * near:
                     found.add(j)
                     frontier.append(j)
@@ -152,7 +152,7 @@ class _Parser:
         ``pool``, ``allowed`` and near the row (a numerator's ``(`` written left of its bar)."""
         near = 0.6 * NEAR * self.reference
         def close(o: BBox) -> bool:
-            return any(max(0, max(o.x, m.x) - min(o.x2, m.x2)) <= near for m in map(self.box, row))
+            return any(gaps(o, m)[0] <= near for m in map(self.box, row))
         extra = {j for j in pool - row if self.symbols[j].label in BRACKET_LABELS
                  and allowed(self.box(j)) and close(self.box(j))}
         if not extra:
