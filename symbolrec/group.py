@@ -11,7 +11,8 @@ from symbolrec.classify import JUNK, Classifier, best_reading
 from symbolrec.segment import merge
 
 MAX_GAP = (0.35, 0.7)       # largest horizontal, vertical gap between parts, in reference heights
-MAX_SIZE = (2.6, 1.8)       # largest width, height of a multi-part symbol, in reference heights
+DOT_GAP = 0.9               # largest vertical gap between a dot and its symbol (an i's dot written high; train_2014)
+MAX_SIZE = (3.0, 1.8)       # largest width, height of a multi-part symbol, in reference heights (a long \rightarrow)
 THRESHOLD = 0.8             # least probability of a merged reading (valid_2013: a plateau from 0.6 to 0.8)
 WORD_THRESHOLD = 0.95       # the same for a word, whose wrong runs the junk class never saw (valid_2013: 0.93-0.95)
 CERTAIN = 0.99              # a merge read this surely is made though its parts read as surely apart (valid_2013)
@@ -33,7 +34,8 @@ def gaps(a: BBox, b: BBox) -> tuple[float, float]:
 
 
 def candidates(components: list[Component], reference: float) -> list[tuple[int, ...]]:
-    """Pairs of nearby components small enough together to be one symbol.
+    """Pairs of nearby components small enough together to be one symbol, then the triples two
+    such pairs make (``÷``, a three-stroke ``\\pi`` or ``\\ldots``, whose halves read as no symbol).
 
     Heights and vertical gaps are measured against the pair's own size where it is larger than
     ``reference``: a large ``\\sum`` and its top bar, a big ``E`` and its middle stroke, or a tall
@@ -47,10 +49,27 @@ def candidates(components: list[Component], reference: float) -> list[tuple[int,
                 break  # sorted by left edge: nothing further right can be close
             gx, gy = gaps(a.bbox, b.bbox)
             scale = max(reference, a.bbox.h, b.bbox.h, min(a.bbox.w, b.bbox.w))
-            if (gx <= MAX_GAP[0] * reference and gy <= MAX_GAP[1] * scale
+            dot = min(max(a.bbox.w, a.bbox.h), max(b.bbox.w, b.bbox.h)) <= DOT * reference
+            if (gx <= MAX_GAP[0] * reference and gy <= (DOT_GAP if dot else MAX_GAP[1]) * scale
                     and _fits(a.bbox.union(b.bbox), scale) and not _fraction(a.bbox, b.bbox, reference)):
                 pairs.append((i, j))
-    return pairs
+    return pairs + _triples(components, pairs, reference)
+
+
+def _triples(components: list[Component], pairs: list[tuple[int, int]], reference: float) -> list[tuple[int, ...]]:
+    """The triples of components linked by two of ``pairs`` that still fit one symbol."""
+    linked: dict[int, set[int]] = {}
+    for i, j in pairs:
+        linked.setdefault(i, set()).add(j)
+        linked.setdefault(j, set()).add(i)
+    triples = set()
+    for i, j in pairs:
+        for k in (linked[i] | linked[j]) - {i, j}:
+            triple = tuple(sorted((i, j, k)))
+            box = components[triple[0]].bbox.union(components[triple[1]].bbox).union(components[triple[2]].bbox)
+            if _fits(box, max(reference, *(components[n].bbox.h for n in triple))):
+                triples.add(triple)
+    return sorted(triples)
 
 
 def word_runs(components: list[Component], reference: float) -> list[tuple[int, ...]]:
@@ -98,11 +117,11 @@ def _likely_words(components: list[Component], probabilities: np.ndarray, words:
 
 
 def _fraction(a: BBox, b: BBox, reference: float) -> bool:
-    """A bar far wider than a (non-dot) symbol stacked over or under it: a fraction, not ``±`` or
-    ``≤``, nor ``→``, whose head spans its shaft's height."""
+    """A bar more than twice as wide as a (non-dot) symbol stacked over or under it: a fraction, not
+    ``±`` (whose bar may be 1.7 times its plus) or ``≤``, nor ``→``, whose head spans its shaft's height."""
     bar, other = (a, b) if a.w * b.h > b.w * a.h else (b, a)
     beside = other.y < bar.cy < other.y2
-    return bar.w > 3 * bar.h and other.h > 0.3 * reference and bar.w > 1.5 * other.w and not beside
+    return bar.w > 3 * bar.h and other.h > 0.3 * reference and bar.w > 2 * other.w and not beside
 
 
 def _fits(box: BBox, reference: float) -> bool:

@@ -150,3 +150,34 @@ def test_a_run_holding_a_sure_bracket_is_no_word():
     reader = BracketReader()
     grouped, _ = group(parts, reader.classify(parts, 30), reader, 30)
     assert len(grouped) == 3
+
+
+class DivisionReader:
+    """Reads three parts together as a sure ``\\div``, two as junk, a dot or a bar alone as surely what it is."""
+
+    labels = (".", "-", r"\div", "junk")
+    info = ModelInfo(labels, frozenset({r"\div"}), {})
+
+    def classify(self, components, reference):
+        def read(c):
+            parts = len(segment(c.mask))
+            if parts > 1:
+                return [0, 0, 0.99, 0.01] if parts == 3 else [0, 0, 0, 1.0]
+            return [0.98, 0, 0, 0.02] if c.bbox.w < 10 else [0, 0.98, 0, 0.02]
+        return np.array([read(c) for c in components])
+
+
+def test_a_symbol_whose_pairs_read_as_nothing_is_built_from_three_parts():
+    parts = blobs((30, 24, 6, 6), (44, 10, 4, 34), (56, 24, 6, 6))   # ÷: dot, bar, dot
+    reader = DivisionReader()
+    grouped, probabilities = group(parts, reader.classify(parts, 30), reader, 30)
+    assert len(grouped) == 1 and reader.labels[int(probabilities[0].argmax())] == r"\div"
+
+
+def test_a_high_dot_still_pairs_with_its_stem_and_a_plus_with_its_wider_bar():
+    from symbolrec.group import candidates
+
+    high_dot = blobs((20, 10, 6, 6), (50, 10, 20, 6))          # an i's dot 24 px (0.8 reference heights) over its stem
+    assert candidates(high_dot, 30) == [(0, 1)]
+    plus_minus = blobs((20, 14, 26, 26), (50, 10, 4, 44))      # ± whose bar is 1.7 times its plus
+    assert candidates(plus_minus, 30) == [(0, 1)]

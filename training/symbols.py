@@ -122,8 +122,8 @@ def piece_samples(expr: InkExpression, pen: Pen, rng: np.random.Generator):
         return
     reference = reference_of(components)
     pieces: list[tuple[Component, str]] = []
-    for i, j in groupings(components, reference):
-        union = merge([components[i], components[j]])
+    for parts in groupings(components, reference):
+        union = merge([components[n] for n in parts])
         label, mixed = _reading(union, truth)
         if label is None and mixed >= 2:
             pieces.append((union, JUNK))
