@@ -36,8 +36,9 @@ class ModelInfo:
     """What ``symbols.json`` says about the shipped model."""
 
     labels: tuple[str, ...]
-    multipart: frozenset[str]
+    multipart: frozenset[str]          # labels often drawn in separate pieces, built by grouping
     meta: dict
+    seldom_multipart: frozenset[str] = frozenset()   # built only when the merge reads near certainly
 
 
 class Classifier:
@@ -46,7 +47,8 @@ class Classifier:
     def __init__(self, model: Path | str | None = None, *, threads: int = 1):
         model = Path(model) if model else MODELS / "symbols.tflite"
         meta = json.loads(model.with_suffix(".json").read_text())
-        self.info = ModelInfo(tuple(meta["labels"]), frozenset(meta.get("multipart", ())), meta)
+        self.info = ModelInfo(tuple(meta["labels"]), frozenset(meta.get("multipart", ())), meta,
+                              frozenset(meta.get("seldom_multipart", ())))
         self._interpreter = open_interpreter(model, threads)
         inputs = self._interpreter.get_input_details()
         self._patch = next(d["index"] for d in inputs if len(d["shape"]) == 4)

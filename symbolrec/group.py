@@ -139,7 +139,8 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
     probabilities : (N, classes) ndarray
         The classifier's reading of each component.
     classifier : Classifier
-        Scores the merged candidates; its ``info.multipart`` names the labels worth building.
+        Scores the merged candidates; its ``info.multipart`` names the labels worth building (its
+        ``info.seldom_multipart`` those built only when the merge reads at least :data:`CERTAIN`).
     reference : float
         Typical symbol height in pixels.
     threshold, word_threshold : float
@@ -154,6 +155,7 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
     """
     components = list(components)
     multipart = np.array([label in classifier.info.multipart for label in classifier.labels])
+    seldom = np.array([label in classifier.info.seldom_multipart for label in classifier.labels])
     words = np.array([label in WORDS for label in classifier.labels])
     starts = words | [label in OPENERS or any(label in (w[1], w[1].upper()) for w in WORDS) for label in classifier.labels]
     brackets = np.array([label in BRACKETS for label in classifier.labels])
@@ -173,7 +175,9 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
         scores = np.stack([read[key][1] for key in keys])
         # a pair may make a multi-part symbol, a run a word: each read surely enough, and better
         # than its parts read apart (their joint probability) or near certainly
-        as_part = np.where(multipart, scores, 0).max(axis=1) * [g in pairs for g in groups]
+        near_certain = np.where(seldom, scores, 0).max(axis=1)
+        as_part = np.maximum(np.where(multipart, scores, 0).max(axis=1), np.where(near_certain >= CERTAIN, near_certain, 0))
+        as_part = as_part * [g in pairs for g in groups]
         as_word = np.where(words, scores, 0).max(axis=1) * [g in runs for g in groups]
         best = np.maximum(as_part, as_word)
         sure = np.where(as_word > as_part, word_threshold, threshold)

@@ -181,3 +181,28 @@ def test_a_high_dot_still_pairs_with_its_stem_and_a_plus_with_its_wider_bar():
     assert candidates(high_dot, 30) == [(0, 1)]
     plus_minus = blobs((20, 14, 26, 26), (50, 10, 4, 44))      # ± whose bar is 1.7 times its plus
     assert candidates(plus_minus, 30) == [(0, 1)]
+
+
+class RootReader:
+    """Reads a tick and a bar apart as sure strokes, together as ``\\sqrt`` (set probability)."""
+
+    labels = ("-", "/", r"\sqrt", "junk")
+
+    def __init__(self, together: float):
+        self.info = ModelInfo(self.labels, frozenset(), {}, frozenset({r"\sqrt"}))
+        self.together = together
+
+    def classify(self, components, reference):
+        def read(c):
+            if len(segment(c.mask)) > 1:
+                return [0, 0, self.together, 1 - self.together]
+            return [0.97, 0, 0, 0.03] if c.bbox.h < 8 else [0, 0.97, 0, 0.03]
+        return np.array([read(c) for c in components])
+
+
+def test_a_symbol_seldom_drawn_in_two_strokes_is_built_only_when_read_near_certainly():
+    parts = blobs((34, 10, 30, 10), (36, 22, 4, 40))      # a root's tick rising to its bar, just clear of it
+    for together, expected in ((0.995, 1), (0.95, 2)):
+        reader = RootReader(together)
+        grouped, _ = group(parts, reader.classify(parts, 30), reader, 30)
+        assert len(grouped) == expected

@@ -23,6 +23,8 @@ from training.render import Pen, render
 
 log = logging.getLogger(__name__)
 MATCH = 0.9           # a piece is a true symbol when each holds this share of the other's ink
+MULTIPART = 0.05      # labels drawn in several pieces this often (standard pen, train_2014) are built by grouping,
+SELDOM = 0.02         # and those drawn so this often, when read near certainly
 MIXED = 0.05          # a piece mixes symbols when two each give it this share of its ink
 SINGLE_CUTS = 0.3     # share of one-symbol components whose cut (one, at random) is learned from
 
@@ -174,11 +176,12 @@ def build(data_dir: Path, split: str, *, renders: int, seed: int, photos: int = 
     return SymbolSet(np.stack(patches), np.stack(geometry), np.array(labels))
 
 
-def multipart_labels(data_dir: Path, split: str, *, min_share: float = 0.05,
-                     limit: int | None = None) -> list[str]:
-    """Labels drawn in several separate pieces in at least ``min_share`` of their instances.
+def multipart_labels(data_dir: Path, split: str, *, limit: int | None = None) -> tuple[list[str], list[str]]:
+    """Labels drawn in several separate pieces in at least :data:`MULTIPART` of their instances,
+    and those drawn so :data:`SELDOM` to :data:`MULTIPART` of the time.
 
-    Rendered with the standard pen; these are the labels the segmenter may build by grouping.
+    Rendered with the standard pen; these are the labels the segmenter may build by grouping (the
+    seldom ones only when the merge reads near certainly: a two-stroke ``\\sqrt`` or ``k``).
     Function names (``\\sin``) are left out: :func:`symbolrec.group.group` builds them as words.
     """
     import cv2
@@ -194,5 +197,6 @@ def multipart_labels(data_dir: Path, split: str, *, min_share: float = 0.05,
             count = cv2.connectedComponents((ink & mask).astype(np.uint8), connectivity=8)[0] - 1
             totals[symbol.label] = totals.get(symbol.label, 0) + 1
             pieces[symbol.label] = pieces.get(symbol.label, 0) + (count > 1)
-    return sorted(label for label, total in totals.items()
-                  if pieces[label] / total >= min_share and label not in WORDS)
+    share = {label: pieces[label] / total for label, total in totals.items() if label not in WORDS}
+    return (sorted(label for label, s in share.items() if s >= MULTIPART),
+            sorted(label for label, s in share.items() if SELDOM <= s < MULTIPART))

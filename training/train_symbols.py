@@ -156,8 +156,8 @@ def main(argv=None) -> int:
                                         verbose=0)
     args.out.mkdir(parents=True, exist_ok=True)
     export_tflite(model, args.out / "symbols.tflite")
-    multipart = multipart_labels(args.data, "train_2014", limit=args.limit)
-    meta = {"labels": labels, "multipart": multipart, "patch": 32, "valid_2013_accuracy": round(float(symbol_accuracy), 4),
+    multipart, seldom = multipart_labels(args.data, "train_2014", limit=args.limit)
+    meta = {"labels": labels, "multipart": multipart, "seldom_multipart": seldom, "patch": 32, "valid_2013_accuracy": round(float(symbol_accuracy), 4),
             "valid_2013_accuracy_with_pieces": round(float(accuracy), 4),
             "training_symbols": int(len(y_train)), "epochs": len(history.history["loss"]),
             "seed": args.seed, "renders": args.renders, "photos": args.photos, "pieces": args.pieces, "wall_seconds": round(time.time() - started)}
