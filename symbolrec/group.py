@@ -51,7 +51,8 @@ def candidates(components: list[Component], reference: float) -> list[tuple[int,
             scale = max(reference, a.bbox.h, b.bbox.h, min(a.bbox.w, b.bbox.w))
             dot = min(max(a.bbox.w, a.bbox.h), max(b.bbox.w, b.bbox.h)) <= DOT * reference
             if (gx <= MAX_GAP[0] * reference and gy <= (DOT_GAP if dot else MAX_GAP[1]) * scale
-                    and _fits(a.bbox.union(b.bbox), scale) and not _fraction(a.bbox, b.bbox, reference)):
+                    and _fits(a.bbox.union(b.bbox), scale) and not _fraction(a.bbox, b.bbox, reference)
+                    and not _between(a.bbox, b.bbox, components)):
                 pairs.append((i, j))
     return pairs + _triples(components, pairs, reference)
 
@@ -122,6 +123,16 @@ def _fraction(a: BBox, b: BBox, reference: float) -> bool:
     bar, other = (a, b) if a.w * b.h > b.w * a.h else (b, a)
     beside = other.y < bar.cy < other.y2
     return bar.w > 3 * bar.h and other.h > 0.3 * reference and bar.w > 2 * other.w and not beside
+
+
+def _between(a: BBox, b: BBox, components: list[Component]) -> bool:
+    """Whether some other component lies wholly between ``a`` and ``b``, one over the other, under
+    both (the numerator of a fraction nested under another's bar: the two bars make no ``=``)."""
+    top, bottom = (a, b) if a.y2 <= b.y else (b, a) if b.y2 <= a.y else (None, None)
+    if top is None:
+        return False
+    return any(c.bbox.y >= top.y2 and c.bbox.y2 <= bottom.y and c.bbox.x < min(top.x2, bottom.x2)
+               and c.bbox.x2 > max(top.x, bottom.x) for c in components)
 
 
 def _fits(box: BBox, reference: float) -> bool:

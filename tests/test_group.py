@@ -206,3 +206,11 @@ def test_a_symbol_seldom_drawn_in_two_strokes_is_built_only_when_read_near_certa
         reader = RootReader(together)
         grouped, _ = group(parts, reader.classify(parts, 30), reader, 30)
         assert len(grouped) == expected
+
+
+def test_two_bars_with_a_symbol_between_them_make_no_equals_sign():
+    from symbolrec.group import candidates
+
+    nested = blobs((30, 10, 4, 90), (40, 40, 20, 16), (66, 20, 4, 70))   # a bar, a numerator, the bar under it
+    assert candidates(nested, 30) == []
+    assert candidates(blobs((30, 10, 4, 90), (52, 20, 4, 70)), 30) == [(0, 1)]   # nothing between: may be =
