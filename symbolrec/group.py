@@ -12,7 +12,7 @@ from symbolrec.segment import merge
 
 MAX_GAP = (0.35, 0.7)       # largest horizontal, vertical gap between parts, in reference heights
 DOT_GAP = 0.9               # largest vertical gap between a dot and its symbol (an i's dot written high; train_2014)
-MAX_SIZE = (3.0, 1.8)       # largest width, height of a multi-part symbol, in reference heights (a long \rightarrow)
+MAX_SIZE = (3.0, 2.0)       # largest width, height of a multi-part symbol, in reference heights (a long \rightarrow, an i with a tall stem)
 THRESHOLD = 0.8             # least probability of a merged reading (valid_2013: a plateau from 0.6 to 0.8)
 WORD_THRESHOLD = 0.95       # the same for a word, whose wrong runs the junk class never saw (valid_2013: 0.93-0.95)
 CERTAIN = 0.99              # a merge read this surely is made though its parts read as surely apart (valid_2013)

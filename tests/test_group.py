@@ -179,6 +179,8 @@ def test_a_high_dot_still_pairs_with_its_stem_and_a_plus_with_its_wider_bar():
 
     high_dot = blobs((20, 10, 6, 6), (50, 10, 20, 6))          # an i's dot 24 px (0.8 reference heights) over its stem
     assert candidates(high_dot, 30) == [(0, 1)]
+    tall_i = blobs((10, 10, 6, 12), (36, 12, 30, 8))           # a dash for a dot, 20 px over its stem: 1.87 reference heights
+    assert candidates(tall_i, 30) == [(0, 1)]
     plus_minus = blobs((20, 14, 26, 26), (50, 10, 4, 44))      # ± whose bar is 1.7 times its plus
     assert candidates(plus_minus, 30) == [(0, 1)]
 
