@@ -216,3 +216,12 @@ def test_two_bars_with_a_symbol_between_them_make_no_equals_sign():
     nested = blobs((30, 10, 4, 90), (40, 40, 20, 16), (66, 20, 4, 70))   # a bar, a numerator, the bar under it
     assert candidates(nested, 30) == []
     assert candidates(blobs((30, 10, 4, 90), (52, 20, 4, 70)), 30) == [(0, 1)]   # nothing between: may be =
+
+
+def test_a_leg_under_a_bar_end_may_join_it_but_a_denominator_under_its_middle_may_not():
+    from symbolrec.group import candidates
+
+    pi = blobs((30, 10, 4, 60), (36, 16, 26, 6), (36, 58, 26, 6))   # a bar, two legs starting just under its ends
+    assert (0, 1) in candidates(pi, 30) and (0, 2) in candidates(pi, 30)
+    fraction = blobs((30, 10, 4, 60), (36, 36, 26, 8))               # as close under the bar's middle: a denominator
+    assert candidates(fraction, 30) == []
