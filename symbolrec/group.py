@@ -11,7 +11,7 @@ from symbolrec.classify import JUNK, Classifier, best_reading
 from symbolrec.segment import merge
 
 MAX_GAP = (0.35, 0.7)       # largest horizontal, vertical gap between parts, in reference heights
-LEG_GAP = 0.15              # a part this close under a bar's end, in reference heights, is a leg (\\pi), not a denominator
+LEG_GAP = 0.15              # a part this close under a bar's end, in reference heights, is a leg (\pi), not a denominator
 LEG_END = 0.3               # ... when its middle is within this share of the bar's width from an end (train_2014)
 DOT_GAP = 0.9               # largest vertical gap between a dot and its symbol (an i's dot written high; train_2014)
 MAX_SIZE = (3.0, 2.0)       # largest width, height of a multi-part symbol, in reference heights (a long \rightarrow, an i with a tall stem)
