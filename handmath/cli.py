@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--split", default="valid_2013", choices=("train_2014", "valid_2013", "test_2014"))
     evaluate.add_argument("--data", type=Path, default=None, help="folder of the CROHME archives")
     evaluate.add_argument("--limit", type=int, default=None, help="first N expressions only")
+    evaluate.add_argument("--every", type=int, default=1, help="every N-th expression only (a quick look at train_2014)")
+    evaluate.add_argument("--offset", type=int, default=0, help="with --every, start from this expression")
     evaluate.add_argument("--report", type=Path, default=None, help="JSON report (default: reports/SPLIT.json)")
     evaluate.add_argument("--style", choices=("clean", "photo"), default="clean",
                           help="score clean drawings, or each drawing photographed on paper (training.photo)")
@@ -158,7 +160,10 @@ def evaluate(args) -> int:
     from handmath.evaluate import evaluate as run, plot_attribution
     from handmath.recognize import Recognizer
 
-    report = run(Recognizer(), _data_dir(args), args.split, limit=args.limit, style=args.style)
+    if args.every < 1 or args.offset < 0:
+        raise SystemExit("handmath evaluate: --every must be at least 1 and --offset at least 0")
+    report = run(Recognizer(), _data_dir(args), args.split, limit=args.limit, every=args.every,
+                 offset=args.offset, style=args.style)
     summary = report.summary()
     default = args.split if args.style == "clean" else f"{args.split}_{args.style}"
     path = args.report or Path("reports") / f"{default}.json"

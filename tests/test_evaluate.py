@@ -73,3 +73,10 @@ def test_a_wide_drawing_keeps_its_paper_visible_in_the_shadow():
     clean = np.full((60, 1200), 255, np.uint8)
     darkest = [photo(clean, np.random.default_rng(seed), only="shadow").image.min() for seed in range(5)]
     assert min(darkest) > 60
+
+
+def test_evaluate_takes_every_nth_expression(recognizer, archive):
+    every = evaluate(recognizer, archive, "test_2014", every=2, offset=1, progress=False)
+    whole = evaluate(recognizer, archive, "test_2014", progress=False)
+    assert [o.name for o in every.outcomes] == [o.name for o in whole.outcomes][1::2]
+    assert every.summary()["too_large_to_draw"] == 0
