@@ -51,7 +51,7 @@ def candidates(components: list[Component], reference: float) -> list[tuple[int,
                 break  # sorted by left edge: nothing further right can be close
             gx, gy = gaps(a.bbox, b.bbox)
             scale = max(reference, a.bbox.h, b.bbox.h, min(a.bbox.w, b.bbox.w))
-            dot = min(max(a.bbox.w, a.bbox.h), max(b.bbox.w, b.bbox.h)) <= DOT * reference
+            dot = _dot(a.bbox, reference) or _dot(b.bbox, reference)
             if (gx <= MAX_GAP[0] * reference and gy <= (DOT_GAP if dot else MAX_GAP[1]) * scale
                     and _fits(a.bbox.union(b.bbox), scale) and not _fraction(a.bbox, b.bbox, reference)
                     and not _between(a.bbox, b.bbox, components)):
@@ -111,12 +111,14 @@ def _likely_words(components: list[Component], probabilities: np.ndarray, words:
     whole = words[probabilities.argmax(axis=1)]
     bracket = probabilities[:, brackets].max(axis=1, initial=0) >= BRACKET_SURE
 
-    def dot(i: int) -> bool:
-        return max(components[i].bbox.w, components[i].bbox.h) <= DOT * reference
-
     return [run for run in word_runs(components, reference)
             if initial[run[0]] >= MIN_INITIAL and not bracket[list(run[1:])].any()
-            and not (whole[list(run)].any() and not all(whole[i] or dot(i) for i in run))]
+            and not (whole[list(run)].any() and not all(whole[i] or _dot(components[i].bbox, reference) for i in run))]
+
+
+def _dot(box: BBox, reference: float) -> bool:
+    """Whether ``box`` is no larger than a dot (:data:`DOT` reference heights each way)."""
+    return max(box.w, box.h) <= DOT * reference
 
 
 def _fraction(a: BBox, b: BBox, reference: float) -> bool:
