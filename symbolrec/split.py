@@ -2,11 +2,13 @@
 hypotheses at the thinnest columns, where the ink thickens and along a long bar (a fraction bar,
 or a root's bar with its tick, off what they touch), and for what surely is no symbol along the
 least-ink paths between leaning letters; each piece is judged by the classifier, whose junk class
-marks pieces that are no symbol; a component is cut, up to twice, where that reads best."""
+marks pieces that are no symbol; a component is cut, up to twice, where that reads best. Junk that
+no cut parts well is parted between the strokes of its skeleton where they meet."""
 
 from __future__ import annotations
 
 import cv2
+import networkx as nx
 import numpy as np
 
 from symbolrec._types import BBox, Component
@@ -26,6 +28,9 @@ GAIN = 1.5          # the pieces' joint reading must beat the whole's by this fa
 BAR = (1.0, 0.6)    # a bar is a horizontal run this long: in reference heights, and share of the width
 CROSSED = 0.5       # a bar has ink just above or below it along at most this share of its length
 TICK = 0.1          # a root's tick starts before this share of its bar's length (valid_2013: 0.02-0.25 alike)
+SPUR = 0.15         # a skeleton branch this short (reference heights) with a free end is no stroke
+STROKE_JUNK = 0.8   # a component read as junk this surely, and no cut reads well, is parted between its strokes (valid_2013: 0.7-0.9)
+STROKES = 8         # components of more strokes than this are not parted along them
 CRUMB = 0.03        # bits of the rest smaller than this (reference heights squared) stay with the bar
 
 
@@ -142,6 +147,64 @@ def bar_pieces(component: Component, reference: float) -> tuple[Component, ...] 
     return tuple(_trim(piece, component.bbox) for piece in [bar, *rest])
 
 
+def _strokes(mask: np.ndarray, reference: float) -> tuple[np.ndarray, nx.Graph] | None:
+    """The mask's skeleton broken into strokes at its junctions: a label image (0 off the skeleton)
+    and the graph of strokes that meet at a junction. None without a junction."""
+    from skimage.morphology import skeletonize   # here: importing it costs 0.3 s, and most images never need it
+
+    skeleton = skeletonize(mask)
+    box = np.ones((3, 3), np.uint8)
+    neighbours = cv2.filter2D(skeleton.astype(np.uint8), -1, box, borderType=cv2.BORDER_CONSTANT) - 1
+    zones = cv2.dilate((skeleton & (neighbours >= 3)).astype(np.uint8), box).astype(bool) & skeleton
+    if not zones.any():
+        return None
+    count, branch = cv2.connectedComponents((skeleton & ~zones).astype(np.uint8), connectivity=8)
+    joints, joint = cv2.connectedComponents(zones.astype(np.uint8), connectivity=8)
+    touching = [set(np.unique(branch[cv2.dilate((joint == j).astype(np.uint8), box).astype(bool)])) - {0}
+                for j in range(1, joints)]
+    sizes = np.bincount(branch.ravel(), minlength=count)
+    spur = {b for b in range(1, count)
+            if sizes[b] < SPUR * reference and sum(b in t for t in touching) == 1}
+    strokes = nx.utils.UnionFind(b for b in range(1, count) if b not in spur)
+    for meeting in touching:
+        if len(meeting - spur) == 2:             # two branches through a spur's junction: one stroke
+            strokes.union(*(meeting - spur))
+    branch = np.array([0] + [0 if b in spur else strokes[b] for b in range(1, count)])[branch]
+    graph = nx.Graph()
+    graph.add_nodes_from(strokes[b] for b in range(1, count) if b not in spur)
+    for meeting in touching:
+        kept = sorted({strokes[b] for b in meeting - spur})
+        graph.add_edges_from((a, b) for i, a in enumerate(kept) for b in kept[i + 1:])
+    return branch, graph
+
+
+def stroke_pieces(component: Component, reference: float) -> list[tuple[Component, Component]]:
+    """The ways to part a component between strokes that meet (``t`` touching ``e``, a ``)``
+    leaning on a ``d``, where no column or seam parts them): each ink pixel goes with its nearest
+    stroke of the skeleton, and each split of the strokes into two sets that each hang together is
+    a way. No way for a component of one stroke, or of more than :data:`STROKES`."""
+    found = _strokes(component.mask, reference)
+    if found is None or not 2 <= len(found[1]) <= STROKES:
+        return []
+    branch, graph = found
+    _, nearest = cv2.distanceTransformWithLabels((branch == 0).astype(np.uint8), cv2.DIST_L2, 5,
+                                                 labelType=cv2.DIST_LABEL_PIXEL)
+    owner = np.zeros(nearest.max() + 1, branch.dtype)
+    owner[nearest[branch > 0]] = branch[branch > 0]    # each skeleton pixel is its own label's nearest
+    owner = owner[nearest]
+    nodes = sorted(graph)
+    ways = []
+    for bits in range(1, 2 ** (len(nodes) - 1)):
+        side = {n for i, n in enumerate(nodes[1:]) if bits >> i & 1}
+        rest = set(nodes) - side
+        if nx.is_connected(graph.subgraph(side)) and nx.is_connected(graph.subgraph(rest)):
+            one = component.mask & np.isin(owner, list(side))
+            pieces = _trim(one, component.bbox), _trim(component.mask & ~one, component.bbox)
+            if pieces[0] is not None and pieces[1] is not None:
+                ways.append(tuple(sorted(pieces, key=lambda p: p.bbox.x)))
+    return ways
+
+
 def root_pieces(bar_cut: tuple[Component, ...] | None) -> tuple[Component, ...] | None:
     """A root touching what it holds, from :func:`bar_pieces`' cut: the bar with its tick (the
     pieces that start left of the bar's start) as one piece, then the rest. None without both."""
@@ -176,24 +239,38 @@ def candidates(component: Component, reference: float, seams: bool = False) -> l
 def _best(component: Component, p: np.ndarray, classifier, reference: float, depth: int):
     """The best reading of ``component``: whole, or cut where its pieces (themselves cut again while
     ``depth`` allows) each read at least ``MIN_PART`` and jointly ``GAIN`` times better than the
-    whole. Returns the pieces as (component, probabilities, best reading) triples."""
+    whole; parted between its strokes only where no cut does. Returns the pieces as (component,
+    probabilities, best reading) triples."""
     whole = [(component, p, float(best_reading(p, classifier.labels)))]
     if depth == 0 or GAIN * whole[0][2] >= 1:   # no pieces can read GAIN times better than that
         return whole
-    ways = candidates(component, reference, seams=junk_probability(p, classifier.labels) >= SURE_JUNK)
+    junk = junk_probability(p, classifier.labels)
+    tries = [candidates(component, reference, seams=junk >= SURE_JUNK)]
+    if junk >= STROKE_JUNK:
+        tries.append(stroke_pieces(component, reference))
+    for ways in tries:
+        best = _best_way(ways, classifier, reference, depth)
+        if best is not None and np.prod([r for _, _, r in best]) > GAIN * whole[0][2]:
+            return best
+    return whole
+
+
+def _best_way(ways, classifier, reference: float, depth: int):
+    """Of ``ways`` to cut, the two that read best (ties: the first), each piece read further; the
+    better of them whose pieces each read at least ``MIN_PART``, or None."""
     if not ways:
-        return whole
+        return None
     flat = [piece for pieces in ways for piece in pieces]
     scores = np.split(classifier.classify(flat, reference), np.cumsum([len(pieces) for pieces in ways])[:-1])
     joint = [best_reading(s, classifier.labels).prod() for s in scores]
-    best, best_score = whole, 0.0
-    for k in np.argsort(-np.array(joint), kind="stable")[:2]:   # the two best cuts (ties: the thinnest), read further
+    best, best_score = None, 0.0
+    for k in np.argsort(-np.array(joint), kind="stable")[:2]:
         pieces = [triple for piece, q in zip(ways[k], scores[k])
                   for triple in _best(piece, q, classifier, reference, depth - 1)]
         readings = [r for _, _, r in pieces]
         if min(readings) >= MIN_PART and np.prod(readings) > best_score:
             best, best_score = pieces, float(np.prod(readings))
-    return best if best_score > GAIN * whole[0][2] else whole
+    return best
 
 
 def split(components: list[Component], probabilities: np.ndarray, classifier,

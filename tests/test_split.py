@@ -191,3 +191,61 @@ def test_a_root_touching_what_it_holds_is_cut_into_the_root_and_the_rest():
     root, held = pieces
     assert root.bbox.x == 5 and root.bbox.w == 110   # tick and bar together
     assert held.bbox.x == 60 and held.bbox.w == 5    # the 1 alone
+
+
+def bar_on_stem():
+    """A short ``-`` lying on a ``1`` (a T): every column through it holds the bar, so no column
+    parts them, and the bar is too short for a fraction bar."""
+    ink = np.zeros((50, 70), bool)
+    ink[8:12, 20:50] = True            # the bar: 30 px, under a reference height of 40
+    ink[12:45, 33:37] = True           # the stem, touching its middle
+    return ink
+
+
+class ShapeReader:
+    """Reads a flat piece as a sure '-', a thin tall one as a sure '1', and anything else as junk
+    (or, with ``whole``, reads the component itself that way)."""
+
+    labels = ("-", "1", "junk")
+
+    def __init__(self, whole=(0.05, 0.05, 0.9)):
+        self.whole = whole
+
+    def classify(self, components, reference):
+        return np.array([[0.99, 0.0, 0.01] if c.bbox.h <= 6 else [0.0, 0.99, 0.01] if c.bbox.w <= 6
+                         else self.whole for c in components])
+
+
+def test_strokes_that_meet_are_parted_at_their_junction():
+    from symbolrec.split import stroke_pieces
+
+    part = segment(bar_on_stem())[0]
+    ways = stroke_pieces(part, 40)
+    boxes = [sorted((p.bbox.w, p.bbox.h) for p in way) for way in ways]
+    assert len(ways) == 3                                      # bar | stem, and a bar's half | the rest, twice
+    assert any(w[0][0] <= 6 and w[0][1] >= 30 and w[1][0] == 30 for w in boxes)   # the stem alone, the bar alone
+    assert all(a.mask.sum() + b.mask.sum() == part.mask.sum() for a, b in ways)
+
+
+def test_one_stroke_has_no_junction_to_part():
+    from symbolrec.split import stroke_pieces
+
+    ring = np.zeros((40, 40), bool)
+    ring[5:35, 5:35] = True
+    ring[9:31, 9:31] = False
+    assert stroke_pieces(segment(ring)[0], 40) == []
+
+
+def test_a_junk_component_no_column_parts_is_parted_between_its_strokes():
+    parts = segment(bar_on_stem())
+    reader = ShapeReader()
+    pieces, probabilities = split(parts, reader.classify(parts, 40), reader, 40)
+    assert sorted(reader.labels[i] for i in probabilities.argmax(axis=1)) == ["-", "1"]
+    assert sum(p.mask.sum() for p in pieces) == parts[0].mask.sum()
+
+
+def test_only_a_component_read_as_junk_is_parted_between_its_strokes():
+    parts = segment(bar_on_stem())
+    reader = ShapeReader(whole=(0.3, 0.3, 0.4))                # unsure, but not junk
+    pieces, _ = split(parts, reader.classify(parts, 40), reader, 40)
+    assert len(pieces) == 1
