@@ -112,19 +112,30 @@ def _longest_runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lengths, starts
 
 
+def _bar_rows(mask: np.ndarray, reference: float):
+    """The rows of a long horizontal bar in ``mask`` (each row widened a pixel up and down, so that
+    a slightly tilted bar still makes long runs), with each row's longest run's length and start
+    and the length a bar needs; None without such a bar."""
+    level = mask.copy()
+    level[1:] |= mask[:-1]
+    level[:-1] |= mask[1:]
+    lengths, starts = _longest_runs(level)
+    need = max(BAR[0] * reference, BAR[1] * mask.shape[1])
+    rows = np.flatnonzero(lengths >= need)
+    if not len(rows) or rows[-1] - rows[0] + 1 != len(rows) or len(rows) > 0.3 * reference:
+        return None
+    return rows, lengths, starts, need
+
+
 def bar_pieces(component: Component, reference: float) -> tuple[Component, ...] | None:
     """A long horizontal bar taken out of the ink it touches (a fraction bar joined to its digits):
     the bar, then each connected piece of the rest. None without such a bar or anything beside it."""
     mask = component.mask
     height, width = mask.shape
-    level = mask.copy()                  # a slightly tilted bar still makes long runs
-    level[1:] |= mask[:-1]
-    level[:-1] |= mask[1:]
-    lengths, starts = _longest_runs(level)
-    need = max(BAR[0] * reference, BAR[1] * width)
-    rows = np.flatnonzero(lengths >= need)
-    if not len(rows) or rows[-1] - rows[0] + 1 != len(rows) or len(rows) > 0.3 * reference:
+    found = _bar_rows(mask, reference)
+    if found is None:
         return None
+    rows, lengths, starts, need = found
     own = _longest_runs(mask)[0]         # the widened band's edge rows, unless the bar itself runs there
     rows = rows[(own[rows] >= need / 2) | ((rows > rows[0]) & (rows < rows[-1]))]
     if not len(rows):                    # a staircase of short runs: a slanted stroke
@@ -218,9 +229,10 @@ def root_pieces(bar_cut: tuple[Component, ...] | None) -> tuple[Component, ...] 
 
 def candidates(component: Component, reference: float, seams: bool = False) -> list[tuple[Component, ...]]:
     """The ways to cut a component (none when it is narrower than ``MIN_WIDTH`` reference heights):
-    left/right pieces at each of :func:`columns`, :func:`bar_pieces` and :func:`root_pieces` where
-    it has a bar, and with ``seams`` the pieces either side of a :func:`seam` from each of the
-    thinnest columns.
+    left/right pieces at each of :func:`columns`; where it has a bar, :func:`bar_pieces`,
+    :func:`root_pieces` and :func:`stroke_pieces` (for a bar that leans, or that what touches it
+    crosses); and with ``seams`` the pieces either side of a :func:`seam` from each of the thinnest
+    columns.
 
     Seams are for components the classifier surely reads as no symbol: its junk class learned the
     pieces of straight cuts only, so a seam's clean halves of a single symbol could pass for two.
@@ -230,6 +242,8 @@ def candidates(component: Component, reference: float, seams: bool = False) -> l
     xs = columns(component, reference)
     bar = bar_pieces(component, reference)
     pieces = [cut(component, x) for x in xs] + [bar, root_pieces(bar)]
+    if _bar_rows(component.mask, reference) is not None:
+        pieces += stroke_pieces(component, reference)
     if seams:
         band = max(1, round(SEAM * reference))
         pieces += [cut(component, seam(component.mask, x, band)) for x in xs[:VALLEYS]]
@@ -246,7 +260,7 @@ def _best(component: Component, p: np.ndarray, classifier, reference: float, dep
         return whole
     junk = junk_probability(p, classifier.labels)
     tries = [candidates(component, reference, seams=junk >= SURE_JUNK)]
-    if junk >= STROKE_JUNK:
+    if _bar_rows(component.mask, reference) is None and junk >= STROKE_JUNK:
         tries.append(stroke_pieces(component, reference))
     for ways in tries:
         best = _best_way(ways, classifier, reference, depth)

@@ -249,3 +249,15 @@ def test_only_a_component_read_as_junk_is_parted_between_its_strokes():
     reader = ShapeReader(whole=(0.3, 0.3, 0.4))                # unsure, but not junk
     pieces, _ = split(parts, reader.classify(parts, 40), reader, 40)
     assert len(pieces) == 1
+
+
+def test_a_bar_crossed_by_a_stroke_offers_the_two_strokes_apart():
+    from symbolrec.split import candidates
+
+    ink = np.zeros((60, 100), bool)
+    ink[20:23, 10:90] = True           # a fraction bar, 2 reference heights long
+    ink[2:45, 50:53] = True            # a stroke drawn across it
+    part = segment(ink)[0]
+    assert len(bar_pieces(part, 40)) == 3                      # the bar, and the stroke in two halves
+    ways = [sorted((p.bbox.w, p.bbox.h) for p in way) for way in candidates(part, 40)]
+    assert [(3, 43), (80, 3)] in ways                          # the stroke whole, beside the bar
