@@ -23,15 +23,20 @@ def join_function_names(symbols: list[Symbol], reference: float) -> list[Symbol]
 
     A run qualifies when every letter is among its symbol's ranked alternatives, the letters sit
     side by side (gaps under ``MAX_GAP`` reference heights, overlapping vertically), and the name
-    is more likely than not on average. The joined symbol keeps the letters' mean probability.
+    is more likely than not on average. What lies wholly above or below the letters (a numerator
+    over a ``\\log`` in a denominator, the limit under ``lim``) does not break the run. The joined
+    symbol keeps the letters' mean probability.
     """
     ordered = sorted(symbols, key=lambda s: s.bbox.x)
     out: list[Symbol] = []
-    i = 0
-    while i < len(ordered):
-        joined = _match(ordered, i, reference)
-        out.append(joined or ordered[i])
-        i += len(joined.label) - 1 if joined else 1  # the name's letters, without its backslash
+    used: set[int] = set()
+    for i, symbol in enumerate(ordered):
+        if i in used:
+            continue
+        found = _match(ordered, i, reference, used)
+        if found:
+            used.update(found[1])
+        out.append(found[0] if found else symbol)
     return out
 
 
@@ -66,17 +71,29 @@ def _joined(run: list[Symbol], label: str, probability: float) -> Symbol:
     return Symbol(ink.bbox, label, probability, ((label, probability),) + run[0].alternatives[:4], ink.mask)
 
 
-def _match(symbols: list[Symbol], start: int, reference: float) -> Symbol | None:
+def _line(symbols: list[Symbol], start: int, count: int, used: set[int]) -> list[int]:
+    """Up to ``count`` symbols from ``start`` on, left to right, that share rows with the one before."""
+    run = [start]
+    for j in range(start + 1, len(symbols)):
+        if len(run) == count:
+            break
+        a, b = symbols[run[-1]].bbox, symbols[j].bbox
+        if j not in used and b.y < a.y2 and a.y < b.y2:
+            run.append(j)
+    return run
+
+
+def _match(symbols: list[Symbol], start: int, reference: float, used: set[int]) -> tuple[Symbol, list[int]] | None:
+    longest = _line(symbols, start, max(len(name) - 1 for name in FUNCTION_NAMES), used)
     for name in FUNCTION_NAMES:
         letters = name[1:]
-        run = symbols[start:start + len(letters)]
+        run = [symbols[j] for j in longest[:len(letters)]]
         if len(run) < len(letters):
             continue
         probabilities = [_likely(s, c) for s, c in zip(run, letters)]
         if min(probabilities) < MIN_PROBABILITY or sum(probabilities) / len(letters) < 0.5:
             continue
-        if any(b.bbox.x - a.bbox.x2 > MAX_GAP * reference or b.bbox.y > a.bbox.y2 or a.bbox.y > b.bbox.y2
-               for a, b in zip(run, run[1:])):
+        if any(b.bbox.x - a.bbox.x2 > MAX_GAP * reference for a, b in zip(run, run[1:])):
             continue
-        return _joined(run, name, sum(probabilities) / len(letters))
+        return _joined(run, name, sum(probabilities) / len(letters)), longest[:len(letters)]
     return None

@@ -62,6 +62,14 @@ def test_function_names_are_joined_from_alternatives():
     assert joined[0].bbox == BBox(0, 96, 58, 32)
 
 
+def test_a_function_name_under_a_numerator_is_joined_across_what_lies_above_it():
+    letters = [s("l", 40, 100, 14, 40, 0.6, (("l", 0.6), ("1", 0.3))), s("o", 56, 112, 20, 24, 0.9, (("0", 0.9), ("o", 0.08))),
+               s("g", 80, 112, 20, 36)]
+    above = [s("-", 0, 90, 150, 4), s("1", 60, 40, 12, 40)]              # a bar, and a numerator over the o
+    joined = join_function_names(above + letters, H)
+    assert sorted(j.label for j in joined) == sorted(["-", "1", r"\log"])
+
+
 def test_unlikely_letters_are_not_joined():
     letters = [s("5", 0, 100, 20, 28, 0.99, (("5", 0.99), ("s", 0.001))), s("i", 24, 96, 8, 32), s("n", 36, 108, 22, 20)]
     assert [j.label for j in join_function_names(letters, H)] == ["5", "i", "n"]
