@@ -46,24 +46,21 @@ def load_with_transform(source, *, max_pixels: int = MAX_PIXELS,
     EXIF-rotated file are counted as the photo is shown), so ground truth drawn on the input can be
     carried onto what the recogniser reads.
     """
-    grey = _load(source, max_pixels)
-    matrix = np.eye(3)
-    side = max(grey.shape)
-    if side > WORK_SIDE:
-        size = grey.shape[::-1]
-        grey = _shrink(grey)
-        matrix = np.diag([grey.shape[1] / size[0], grey.shape[0] / size[1], 1.0])
+    grey, size = _load(source, max_pixels)
+    grey = _shrink(grey)
+    matrix = np.diag([grey.shape[1] / size[0], grey.shape[0] / size[1], 1.0])   # the decoder's and our scaling down
     if straighten:
         level = _straighten(grey)
         grey, matrix = level.image, level.matrix @ matrix
     return grey, matrix
 
 
-def _load(source, max_pixels: int) -> np.ndarray:
+def _load(source, max_pixels: int) -> tuple[np.ndarray, tuple[int, int]]:
+    """The grey image, and the source's size (width, height) as shown, before any scaling down."""
     if isinstance(source, np.ndarray):
-        return _from_array(source)
+        return _from_array(source), (source.shape[1], source.shape[0])
     if isinstance(source, Image.Image):
-        return _from_pil(source, max_pixels)
+        return _from_pil(source, max_pixels), _shown_size(source)
     if isinstance(source, (bytes, bytearray, memoryview)):
         if not source:
             raise ImageError("empty input: no image bytes")
@@ -77,13 +74,14 @@ def _load(source, max_pixels: int) -> np.ndarray:
     raise ImageError(f"cannot read an image from {type(source).__name__}")
 
 
-def _open(handle, name: str, max_pixels: int) -> np.ndarray:
+def _open(handle, name: str, max_pixels: int) -> tuple[np.ndarray, tuple[int, int]]:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(handle)
             if image.width * image.height > max_pixels:
                 raise ImageError(f"{name}: {image.width}x{image.height} is more than {max_pixels:,} pixels")
+            size = _shown_size(image)
             if image.format == "JPEG" and image.mode in ("RGB", "YCbCr", "L"):
                 image.draft("L", _draft_size(image.size))   # decode only the Y (luma) plane, 1/2–1/8 size if large
             image.load()
@@ -95,7 +93,13 @@ def _open(handle, name: str, max_pixels: int) -> np.ndarray:
             raise ImageError(f"{name}: not a readable image") from err
         except (OSError, SyntaxError, ValueError) as err:  # truncated or corrupt data
             raise ImageError(f"{name}: broken image data ({err})") from err
-    return _from_pil(image, max_pixels)
+    return _from_pil(image, max_pixels), size
+
+
+def _shown_size(image: Image.Image) -> tuple[int, int]:
+    """An image's (width, height) as shown, its EXIF orientation applied, before a draft decode."""
+    turned = image.getexif().get(0x0112, 1) in (5, 6, 7, 8)   # orientations that swap the sides
+    return (image.height, image.width) if turned else image.size
 
 
 def _from_pil(image: Image.Image, max_pixels: int) -> np.ndarray:

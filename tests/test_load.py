@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 
 from symbolrec import ImageError
-from symbolrec.load import WORK_SIDE, load_image
+from symbolrec.load import WORK_SIDE, load_image, load_with_transform
 
 
 def png_bytes(image: Image.Image, fmt="PNG", **kw) -> bytes:
@@ -48,6 +48,16 @@ def test_exif_rotation_is_applied():
 def test_huge_images_are_scaled_down():
     grey = load_image(np.full((100, 5000), 255, np.uint8))
     assert max(grey.shape) == WORK_SIDE
+
+
+@pytest.mark.parametrize("as_jpeg", [False, True], ids=["array", "jpeg"])
+def test_the_transform_follows_every_scaling_down(as_jpeg):
+    page = np.full((1200, 4000), 255, np.uint8)
+    page[560:640, 2960:3040] = 0                    # a blot centred at (3000, 600)
+    source = png_bytes(Image.fromarray(page), "JPEG") if as_jpeg else page   # decoded at 1/2, or halved first
+    grey, matrix = load_with_transform(source)
+    x, y, _ = matrix @ [3000, 600, 1]
+    assert grey[round(y), round(x)] < 100 and matrix[0, 0] == pytest.approx(grey.shape[1] / 4000)
 
 
 @pytest.mark.parametrize("source, message", [
