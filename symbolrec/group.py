@@ -27,6 +27,7 @@ WORD_PARTS = 4              # most pieces in a word (l, ı, its dot, m)
 BRACKETS = frozenset({"(", ")", "[", "]"})   # no letter of a word after its first reads surely as one ...
 BRACKET_SURE = 0.9          # ... this surely (S(A) is no \sin; the l of log may read as '('; valid_2013: 0.9-0.97)
 DOT = 0.35                  # largest size of a dot, in reference heights
+ROOT_GAP = 0.3              # a root's bar starts this close to its tick's top end, in reference heights
 DOT_ROOM = 0.8              # how far above a word's top its letters' dots reach, in reference heights
 
 
@@ -41,7 +42,8 @@ def candidates(components: list[Component], reference: float) -> list[tuple[int,
 
     Heights and vertical gaps are measured against the pair's own size where it is larger than
     ``reference``: a large ``\\sum`` and its top bar, a big ``E`` and its middle stroke, or a tall
-    ``=`` whose bars are far apart but long.
+    ``=`` whose bars are far apart but long. A root's tick and a bar drawn from its top may be any
+    width together.
     """
     pairs = []
     for i, a in enumerate(components):
@@ -53,7 +55,8 @@ def candidates(components: list[Component], reference: float) -> list[tuple[int,
             scale = max(reference, a.bbox.h, b.bbox.h, min(a.bbox.w, b.bbox.w))
             dot = _dot(a.bbox, reference) or _dot(b.bbox, reference)
             if (gx <= MAX_GAP[0] * reference and gy <= (DOT_GAP if dot else MAX_GAP[1]) * scale
-                    and _fits(a.bbox.union(b.bbox), scale) and not _fraction(a.bbox, b.bbox, reference)
+                    and (_fits(a.bbox.union(b.bbox), scale) or _root(a.bbox, b.bbox, reference))
+                    and not _fraction(a.bbox, b.bbox, reference)
                     and not _between(a.bbox, b.bbox, components)):
                 pairs.append((i, j))
     return pairs + _triples(components, pairs, reference)
@@ -140,6 +143,13 @@ def _between(a: BBox, b: BBox, components: list[Component]) -> bool:
         return False
     return any(c.bbox.y >= top.y2 and c.bbox.y2 <= bottom.y and c.bbox.x < min(top.x2, bottom.x2)
                and c.bbox.x2 > max(top.x, bottom.x) for c in components)
+
+
+def _root(a: BBox, b: BBox, reference: float) -> bool:
+    """A root's tick and its bar drawn apart: a long flat bar starting where the tick ends, at its top."""
+    tick, bar = (a, b) if a.x < b.x else (b, a)
+    return (bar.w > 3 * bar.h and bar.w > 2 * tick.w and abs(bar.x - tick.x2) < ROOT_GAP * reference
+            and abs(bar.y - tick.y) < ROOT_GAP * reference)
 
 
 def _fits(box: BBox, reference: float) -> bool:

@@ -225,3 +225,11 @@ def test_a_leg_under_a_bar_end_may_join_it_but_a_denominator_under_its_middle_ma
     assert (0, 1) in candidates(pi, 30) and (0, 2) in candidates(pi, 30)
     fraction = blobs((30, 10, 4, 60), (36, 36, 26, 8))               # as close under the bar's middle: a denominator
     assert candidates(fraction, 30) == []
+
+
+def test_a_root_bar_drawn_apart_from_its_tick_may_join_it_however_long():
+    from symbolrec.group import candidates
+
+    root = blobs((34, 10, 40, 10), (30, 22, 4, 220), (50, 40, 20, 20))   # a tick, a long bar from its top, contents
+    assert (0, 1) in candidates(root, 30)                                 # 7 reference heights wide: no other symbol is
+    assert (0, 1) not in candidates(blobs((34, 10, 40, 10), (30, 60, 4, 180)), 30)   # a bar starting far from the tick
