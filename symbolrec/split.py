@@ -102,13 +102,15 @@ def columns(component: Component, reference: float) -> list[int]:
 
 
 def _longest_runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's longest horizontal run of ink: its length and its first column."""
-    lengths, starts = np.zeros(len(mask), int), np.zeros(len(mask), int)
-    for y, row in enumerate(mask):
-        edges = np.flatnonzero(np.diff(np.concatenate([[0], row.view(np.int8), [0]])))
-        if len(edges):
-            k = int(np.argmax(edges[1::2] - edges[::2]))
-            lengths[y], starts[y] = edges[2 * k + 1] - edges[2 * k], edges[2 * k]
+    """Each row's longest horizontal run of ink (the leftmost of equals): its length and its first column."""
+    height, width = mask.shape
+    edges = np.diff(np.pad(mask.view(np.int8), ((0, 0), (1, 1))), axis=1)
+    rows, begins = np.nonzero(edges == 1)
+    ends = np.nonzero(edges == -1)[1]              # row-major order: each run's end pairs its start
+    lengths, starts = np.zeros(height, int), np.zeros(height, int)
+    order = np.lexsort((begins, begins - ends, rows))   # by row, longest first, then leftmost
+    first = order[np.unique(rows[order], return_index=True)[1]]
+    lengths[rows[first]], starts[rows[first]] = ends[first] - begins[first], begins[first]
     return lengths, starts
 
 
