@@ -1,0 +1,81 @@
+"""How the segmenter parts components that hold two touching symbols, and why it fails where it does.
+
+    python -m training.touching --split valid_2013
+
+Every expression is drawn with the standard pen; each connected component that holds exactly two
+ground-truth symbols is handed to :func:`symbolrec.split.split` alone. It is counted as *parted*
+when the pieces are the two symbols' ink (as :func:`training.symbols.same_ink` decides); otherwise
+as having *no right cut* among the column, seam, bar and stroke candidates, as *read whole* when the
+classifier reads it as a symbol with no junk at :data:`symbolrec.split.STROKE_JUNK` (so no cut beat
+it, nor were the stroke partings tried), or as *outread* when it reads as junk and a right cut
+exists but a wrong one reads better.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+from pathlib import Path
+
+from tqdm import tqdm
+
+from handmath.evaluate import _truth_symbols
+from symbolrec.classify import Classifier, junk_probability, reference_of
+from symbolrec.segment import segment
+from symbolrec.split import STROKE_JUNK, candidates, split, stroke_pieces
+from training.crohme import SPLITS, default_data_dir, read_split
+from training.photo import read_like_recogniser
+from training.render import Pen, render
+from training.symbols import _reading
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--split", default="valid_2013", choices=SPLITS)
+    parser.add_argument("--data", type=Path, default=None, help="folder of the CROHME archives")
+    parser.add_argument("--every", type=int, default=1, help="every N-th expression only")
+    return parser.parse_args(argv)
+
+
+def outcomes(data: Path, split_name: str, every: int = 1) -> collections.Counter:
+    """The count of each outcome (see the module's docstring) over the split's two-symbol components."""
+    classifier = Classifier()
+    counts: collections.Counter = collections.Counter()
+    expressions = [e for e in read_split(data, split_name) if e.tree is not None][::every]
+    for expr in tqdm(expressions, desc=f"touching {split_name}", unit="expr"):
+        try:
+            rendering = render(expr, Pen())
+        except ValueError:      # too large to draw
+            continue
+        ink, masks = read_like_recogniser(rendering.image, rendering.symbol_masks)
+        truth = _truth_symbols(expr, ink, masks)
+        components = segment(ink)
+        reference = reference_of(components)
+        for component, p in zip(components, classifier.classify(components, reference)):
+            if _reading(component, truth)[1] != 2:
+                continue
+            pieces, _ = split([component], p[None], classifier, reference)
+            if len(pieces) == 2 and all(_reading(piece, truth)[0] for piece in pieces):
+                counts["parted"] += 1
+                continue
+            ways = candidates(component, reference, seams=True) + stroke_pieces(component, reference)
+            if not any(all(_reading(piece, truth)[0] for piece in way) for way in ways):
+                counts["no right cut"] += 1
+            elif junk_probability(p, classifier.labels) < STROKE_JUNK:
+                counts["read whole"] += 1
+            else:
+                counts["outread"] += 1
+    return counts
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    counts = outcomes(args.data or default_data_dir(), args.split, args.every)
+    print(f"{sum(counts.values())} components holding two symbols")
+    for outcome in ("parted", "no right cut", "read whole", "outread"):
+        print(f"  {outcome:14s} {counts[outcome]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
