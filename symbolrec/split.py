@@ -2,8 +2,9 @@
 hypotheses at the thinnest columns, where the ink thickens and along a long bar (a fraction bar,
 or a root's bar with its tick, off what they touch), and for what surely is no symbol along the
 least-ink paths between leaning letters; each piece is judged by the classifier, whose junk class
-marks pieces that are no symbol; a component is cut, up to twice, where that reads best. Junk that
-no cut parts well is parted between the strokes of its skeleton where they meet."""
+marks pieces that are no symbol; a component is cut, up to twice, where that reads best. A component
+with a long bar, and junk that no cut parts well, are also parted between the strokes of their
+skeleton where they meet."""
 
 from __future__ import annotations
 
@@ -103,7 +104,7 @@ def columns(component: Component, reference: float) -> list[int]:
 
 def _longest_runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each row's longest horizontal run of ink (the leftmost of equals): its length and its first column."""
-    height, width = mask.shape
+    height = mask.shape[0]
     edges = np.diff(np.pad(mask.view(np.int8), ((0, 0), (1, 1))), axis=1)
     rows, begins = np.nonzero(edges == 1)
     ends = np.nonzero(edges == -1)[1]              # row-major order: each run's end pairs its start
@@ -114,7 +115,7 @@ def _longest_runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lengths, starts
 
 
-def _bar_rows(mask: np.ndarray, reference: float):
+def _bar_rows(mask: np.ndarray, reference: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, float] | None:
     """The rows of a long horizontal bar in ``mask`` (each row widened a pixel up and down, so that
     a slightly tilted bar still makes long runs), with each row's longest run's length and start
     and the length a bar needs; None without such a bar."""
@@ -262,7 +263,7 @@ def _best(component: Component, p: np.ndarray, classifier, reference: float, dep
         return whole
     junk = junk_probability(p, classifier.labels)
     tries = [candidates(component, reference, seams=junk >= SURE_JUNK)]
-    if _bar_rows(component.mask, reference) is None and junk >= STROKE_JUNK:
+    if _bar_rows(component.mask, reference) is None and junk >= STROKE_JUNK:   # with a bar, among the cuts
         tries.append(stroke_pieces(component, reference))
     for ways in tries:
         best = _best_way(ways, classifier, reference, depth)
