@@ -8,7 +8,8 @@ when the pieces are the two symbols' ink (as :func:`training.symbols.same_ink` d
 as having *no right cut* among the column, seam, bar and stroke candidates, as *read whole* when the
 classifier reads it as a symbol with no junk at :data:`symbolrec.split.STROKE_JUNK` (so no cut beat
 it, nor were the stroke partings tried), or as *outread* when it reads as junk and a right cut
-exists but a wrong one reads better.
+exists but a wrong one reads better. Those with no right cut are also counted by how many strokes
+their skeleton breaks into (:func:`symbolrec.split._strokes`; 0 without a junction).
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from tqdm import tqdm
 from handmath.evaluate import _truth_symbols
 from symbolrec.classify import Classifier, junk_probability, reference_of
 from symbolrec.segment import segment
-from symbolrec.split import STROKE_JUNK, candidates, split, stroke_pieces
+from symbolrec.split import STROKE_JUNK, _strokes, candidates, split, stroke_pieces
 from training.crohme import SPLITS, default_data_dir, read_split
 from training.photo import read_like_recogniser
 from training.render import Pen, render
 from training.symbols import _reading
+
+OUTCOMES = ("parted", "no right cut", "read whole", "outread")
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -61,6 +64,8 @@ def outcomes(data: Path, split_name: str, every: int = 1) -> collections.Counter
             ways = candidates(component, reference, seams=True) + stroke_pieces(component, reference)
             if not any(all(_reading(piece, truth)[0] for piece in way) for way in ways):
                 counts["no right cut"] += 1
+                found = _strokes(component.mask, reference)
+                counts[("strokes", 0 if found is None else len(found[1]))] += 1
             elif junk_probability(p, classifier.labels) < STROKE_JUNK:
                 counts["read whole"] += 1
             else:
@@ -71,9 +76,11 @@ def outcomes(data: Path, split_name: str, every: int = 1) -> collections.Counter
 def main(argv=None) -> int:
     args = parse_args(argv)
     counts = outcomes(args.data or default_data_dir(), args.split, args.every)
-    print(f"{sum(counts.values())} components holding two symbols")
-    for outcome in ("parted", "no right cut", "read whole", "outread"):
+    print(f"{sum(counts[o] for o in OUTCOMES)} components holding two symbols")
+    for outcome in OUTCOMES:
         print(f"  {outcome:14s} {counts[outcome]}")
+    strokes = sorted((key[1], n) for key, n in counts.items() if isinstance(key, tuple))
+    print("  no right cut, by strokes in the skeleton (0: no junction):", ", ".join(f"{k}: {n}" for k, n in strokes))
     return 0
 
 
