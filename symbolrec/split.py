@@ -133,11 +133,14 @@ def _bar_rows(mask: np.ndarray, reference: float) -> tuple[np.ndarray, np.ndarra
 def bar_pieces(component: Component, reference: float) -> tuple[Component, ...] | None:
     """A long horizontal bar taken out of the ink it touches (a fraction bar joined to its digits):
     the bar, then each connected piece of the rest. None without such a bar or anything beside it."""
+    found = _bar_rows(component.mask, reference)
+    return None if found is None else _bar_off(component, reference, found)
+
+
+def _bar_off(component: Component, reference: float, found) -> tuple[Component, ...] | None:
+    """:func:`bar_pieces` once :func:`_bar_rows` has ``found`` the bar's rows."""
     mask = component.mask
     height, width = mask.shape
-    found = _bar_rows(mask, reference)
-    if found is None:
-        return None
     rows, lengths, starts, need = found
     own = _longest_runs(mask)[0]         # the widened band's edge rows, unless the bar itself runs there
     rows = rows[(own[rows] >= need / 2) | ((rows > rows[0]) & (rows < rows[-1]))]
@@ -240,17 +243,23 @@ def candidates(component: Component, reference: float, seams: bool = False) -> l
     Seams are for components the classifier surely reads as no symbol: its junk class learned the
     pieces of straight cuts only, so a seam's clean halves of a single symbol could pass for two.
     """
+    return _cuts(component, reference, seams)[0]
+
+
+def _cuts(component: Component, reference: float, seams: bool) -> tuple[list[tuple[Component, ...]], bool]:
+    """:func:`candidates`, and whether the component has a bar (a narrow one never has)."""
     if component.bbox.w < MIN_WIDTH * reference:
-        return []
+        return [], False
     xs = columns(component, reference)
-    bar = bar_pieces(component, reference)
+    found = _bar_rows(component.mask, reference)
+    bar = None if found is None else _bar_off(component, reference, found)
     pieces = [cut(component, x) for x in xs] + [bar, root_pieces(bar)]
-    if _bar_rows(component.mask, reference) is not None:
+    if found is not None:
         pieces += stroke_pieces(component, reference)
     if seams:
         band = max(1, round(SEAM * reference))
         pieces += [cut(component, seam(component.mask, x, band)) for x in xs[:VALLEYS]]
-    return [p for p in pieces if p is not None]
+    return [p for p in pieces if p is not None], found is not None
 
 
 def _best(component: Component, p: np.ndarray, classifier, reference: float, depth: int):
@@ -262,8 +271,9 @@ def _best(component: Component, p: np.ndarray, classifier, reference: float, dep
     if depth == 0 or GAIN * whole[0][2] >= 1:   # no pieces can read GAIN times better than that
         return whole
     junk = junk_probability(p, classifier.labels)
-    tries = [candidates(component, reference, seams=junk >= SURE_JUNK)]
-    if _bar_rows(component.mask, reference) is None and junk >= STROKE_JUNK:   # with a bar, among the cuts
+    ways, bar = _cuts(component, reference, seams=junk >= SURE_JUNK)
+    tries = [ways]
+    if not bar and junk >= STROKE_JUNK:   # with a bar, its strokes are among the cuts
         tries.append(stroke_pieces(component, reference))
     for ways in tries:
         best = _best_way(ways, classifier, reference, depth)
