@@ -33,6 +33,7 @@ SPUR = 0.15         # a skeleton branch this short (reference heights) with a fr
 STROKE_JUNK = 0.8   # a component read as junk this surely, and no cut reads well, is parted between its strokes (valid_2013: 0.7-0.9)
 STROKES = 8         # components of more strokes than this are not parted along them
 CRUMB = 0.03        # bits of the rest smaller than this (reference heights squared) stay with the bar
+WHOLE_BAR = (2.0, 0.9)   # a bar this long (reference heights) keeps this share of its columns in one piece of a stroke parting or seam (valid_2013: 313-314 from 1.5 to 2.5)
 
 
 def _trim(mask: np.ndarray, box: BBox) -> Component | None:
@@ -222,6 +223,24 @@ def stroke_pieces(component: Component, reference: float) -> list[tuple[Componen
     return ways
 
 
+def _keeps_bar(way: tuple[Component, ...], component: Component, found, reference: float) -> bool:
+    """Whether one piece of ``way`` holds a long bar (``found`` by :func:`_bar_rows`) nearly whole: a
+    stroke parting may take what touches or crosses a fraction bar off it, but not the end of the
+    bar beyond a letter that touches it (``q`` on a bar given the bar's right end, read as ``2``)."""
+    rows, lengths, starts, _ = found
+    x0, x1 = starts[rows].min(), (starts[rows] + lengths[rows]).max()
+    if x1 - x0 < WHOLE_BAR[0] * reference:
+        return True
+    band = slice(rows[0], rows[-1] + 1)
+    columns = component.mask[band, x0:x1].any(axis=0)
+    for piece in way:
+        own = np.zeros_like(component.mask)
+        own[piece.bbox.shifted(-component.bbox.x, -component.bbox.y).slice()] = piece.mask
+        if (own[band, x0:x1].any(axis=0) & columns).sum() >= WHOLE_BAR[1] * columns.sum():
+            return True
+    return False
+
+
 def root_pieces(bar_cut: tuple[Component, ...] | None) -> tuple[Component, ...] | None:
     """A root touching what it holds, from :func:`bar_pieces`' cut: the bar with its tick (the
     pieces that start left of the bar's start) as one piece, then the rest. None without both."""
@@ -238,7 +257,7 @@ def candidates(component: Component, reference: float, seams: bool = False) -> l
     left/right pieces at each of :func:`columns`; where it has a bar, :func:`bar_pieces`,
     :func:`root_pieces` and :func:`stroke_pieces` (for a bar that leans, or that what touches it
     crosses); and with ``seams`` the pieces either side of a :func:`seam` from each of the thinnest
-    columns.
+    columns. Neither a stroke parting nor a seam breaks a long bar (:func:`_keeps_bar`).
 
     Seams are for components the classifier surely reads as no symbol: its junk class learned the
     pieces of straight cuts only, so a seam's clean halves of a single symbol could pass for two.
@@ -254,12 +273,13 @@ def _cuts(component: Component, reference: float, seams: bool) -> tuple[list[tup
     found = _bar_rows(component.mask, reference)
     bar = None if found is None else _bar_off(component, reference, found)
     pieces = [cut(component, x) for x in xs] + [bar, root_pieces(bar)]
-    if found is not None:
-        pieces += stroke_pieces(component, reference)
+    bent = stroke_pieces(component, reference) if found is not None else []   # cuts that follow the ink
     if seams:
         band = max(1, round(SEAM * reference))
-        pieces += [cut(component, seam(component.mask, x, band)) for x in xs[:VALLEYS]]
-    return [p for p in pieces if p is not None], found is not None
+        bent += [cut(component, seam(component.mask, x, band)) for x in xs[:VALLEYS]]
+    if found is not None:
+        bent = [way for way in bent if way is not None and _keeps_bar(way, component, found, reference)]
+    return [p for p in pieces + bent if p is not None], found is not None
 
 
 def _best(component: Component, p: np.ndarray, classifier, reference: float, depth: int):

@@ -261,3 +261,17 @@ def test_a_bar_crossed_by_a_stroke_offers_the_two_strokes_apart():
     assert len(bar_pieces(part, 40)) == 3                      # the bar, and the stroke in two halves
     ways = [sorted((p.bbox.w, p.bbox.h) for p in way) for way in candidates(part, 40)]
     assert [(3, 43), (80, 3)] in ways                          # the stroke whole, beside the bar
+
+
+def test_a_stroke_parting_keeps_a_long_bar_whole():
+    from symbolrec.split import candidates, stroke_pieces
+
+    ink = np.zeros((40, 130), bool)
+    ink[20:23, 10:115] = True          # a fraction bar, 2.6 reference heights long
+    ink[2:20, 98:101] = True           # a stroke standing on it near its right end
+    part = segment(ink)[0]
+    boxes = lambda ways: [sorted((p.bbox.x, p.bbox.w, p.bbox.h) for p in way) for way in ways]
+    tail = [(10, 90, 3), (98, 17, 21)]                         # the stroke with the bar's end beyond it
+    assert tail in boxes(stroke_pieces(part, 40))
+    assert tail not in boxes(candidates(part, 40))
+    assert [(10, 105, 3), (98, 3, 20)] in boxes(candidates(part, 40))   # the stroke off the whole bar
