@@ -9,7 +9,8 @@ likely a symbol is after its left neighbour in its row and before its right one,
 with the other symbols it holds, and with its height and its centre against its neighbours'.
 :func:`rescore_in_context` weighs each unsure symbol's ranked alternatives by it, so that ``P(``
 reads as a capital P, ``2q`` as ``29`` and a tall ``x`` among small letters as ``X``;
-:func:`pair_bars` reads matching strokes around a stretch of a row as ``|x|``.
+:func:`pair_bars` reads matching strokes around a stretch of a row as ``|x|``;
+:func:`balance_brackets` reads the closing brackets that no opening one matches as commas.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ ALIKE_SURE = 0.9            # a look-alike is read at least this surely,
 ALIKE_SIZE = 0.5            # its height within this of the symbol's (log ratio),
 ALIKE_SHAPE = 0.6           # its patch correlated at least this with the symbol's (valid_2013: 2.0 / 0.5 / 0.6)
 MIN_ALTERNATIVE = 0.02       # an alternative the classifier gives less than this is never taken
+OPEN, CLOSE, COMMA = "(", ")", ","
+COMMA_MIN = 0.001            # a closing bracket no opening one matches becomes a comma given at least this
 
 
 def start_token(relation: str) -> str:
@@ -306,9 +309,31 @@ def pair_bars(tree: Tree, symbols: list[Symbol], prior: ContextPrior, *, weight:
     return symbols
 
 
+def balance_brackets(symbols: list[Symbol], *, least: float = COMMA_MIN) -> list[Symbol]:
+    """Read as commas the closing brackets that no opening one matches (``E_{1})\\ldots``).
+
+    When an expression holds more ``)`` than ``(``, as many of its ``)`` as there are too many, those
+    the classifier finds likeliest to be ``,`` (at least ``least``), become ``,``: a comma written
+    large and curved reads as ``)``, and a bracket left open is rarer than a misread comma.
+    """
+    symbols = list(symbols)
+    labels = [s.label for s in symbols]
+    surplus = labels.count(CLOSE) - labels.count(OPEN)
+    if surplus <= 0:
+        return symbols
+    comma = {i: dict(s.alternatives).get(COMMA, 0.0) for i, s in enumerate(symbols) if s.label == CLOSE}
+    for i in sorted(comma, key=lambda i: (-comma[i], symbols[i].bbox.h))[:surplus]:
+        if comma[i] >= least:
+            old = symbols[i]
+            rest = tuple(ap for ap in old.alternatives if ap[0] != COMMA)
+            symbols[i] = replace(old, label=COMMA, confidence=comma[i], alternatives=((COMMA, comma[i]),) + rest)
+    return symbols
+
+
 def reread_in_context(tree: Tree, symbols: list[Symbol], prior: ContextPrior) -> list[Symbol]:
-    """:func:`rescore_in_context`, then :func:`pair_bars`: the symbols as their context reads them."""
-    return pair_bars(tree, rescore_in_context(tree, symbols, prior), prior)
+    """:func:`rescore_in_context`, :func:`pair_bars`, then :func:`balance_brackets`: the symbols as
+    their context reads them."""
+    return balance_brackets(pair_bars(tree, rescore_in_context(tree, symbols, prior), prior))
 
 
 def resolve_in_context(tree: Tree, symbols: list[Symbol]) -> tuple[Tree, list[Symbol]]:

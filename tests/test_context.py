@@ -5,7 +5,7 @@ import math
 import pytest
 
 from layout import Node, Relation, Tree
-from layout.context import END, ContextPrior, pair_bars, rescore_in_context
+from layout.context import END, ContextPrior, balance_brackets, pair_bars, rescore_in_context
 from symbolrec import BBox, Symbol
 from training.confusions import confusions
 from training.context_prior import fit_shapes, right_pairs, row_pairs
@@ -91,6 +91,21 @@ def test_a_small_low_stroke_between_letters_is_a_comma(prior):
     symbols = [s("(", 0, 90, 12, 60), s("a", 20, 110, 28, 28), s(")", 52, 132, 8, 16, (")", 0.6), (",", 0.4)),
                s("b", 70, 95, 26, 43), s(")", 100, 90, 12, 60)]
     assert [x.label for x in rescore_in_context(flat(symbols), symbols, prior)] == ["(", "a", ",", "b", ")"]
+
+
+def test_closing_brackets_no_opening_one_matches_are_read_as_commas():
+    comma_like = ((")", 0.9), (",", 0.08))
+    # E_1 ) ... E_k: a lone closing bracket
+    lone = [s("E", 0, 90, 30, 40), s(")", 40, 110, 10, 35, *comma_like), s("E", 60, 90, 30, 40)]
+    assert [x.label for x in balance_brackets(lone)] == ["E", ",", "E"]
+    assert balance_brackets(lone)[1].alternatives[:2] == ((",", 0.08), (")", 0.9))
+    # (p ) q): one too many; the likelier comma of the two goes
+    extra = [s("(", 0, 90, 12, 60), s("p", 20, 110, 28, 28), s(")", 52, 120, 10, 35, (")", 0.7), (",", 0.3)),
+             s("q", 70, 110, 26, 28), s(")", 100, 90, 12, 60, (")", 0.99), (",", 0.01))]
+    assert [x.label for x in balance_brackets(extra)] == ["(", "p", ",", "q", ")"]
+    # balanced brackets, and a surplus bracket never read as a comma, stay
+    assert [x.label for x in balance_brackets(extra[:3])] == ["(", "p", ")"]
+    assert [x.label for x in balance_brackets([lone[0], s(")", 40, 90, 12, 60)])] == ["E", ")"]
 
 
 def test_units_leave_each_symbol_out(prior):
