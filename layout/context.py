@@ -10,7 +10,8 @@ with the other symbols it holds, and with its height and its centre against its 
 :func:`rescore_in_context` weighs each unsure symbol's ranked alternatives by it, so that ``P(``
 reads as a capital P, ``2q`` as ``29`` and a tall ``x`` among small letters as ``X``;
 :func:`pair_bars` reads matching strokes around a stretch of a row as ``|x|``;
-:func:`balance_brackets` reads the closing brackets that no opening one matches as commas.
+:func:`balance_brackets` reads the closing brackets that no opening one matches as commas, and
+:func:`match_brackets` makes the kinds of paired brackets agree.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ ALIKE_SIZE = 0.5            # its height within this of the symbol's (log ratio)
 ALIKE_SHAPE = 0.6           # its patch correlated at least this with the symbol's (valid_2013: 2.0 / 0.5 / 0.6)
 MIN_ALTERNATIVE = 0.02       # an alternative the classifier gives less than this is never taken
 OPEN, CLOSE, COMMA = "(", ")", ","
+PAIRS = {OPEN: CLOSE, "[": "]", r"\{": r"\}"}   # opening brackets and their closing ones
 COMMA_MIN = 0.001            # a closing bracket no opening one matches becomes a comma given at least this
 
 
@@ -324,16 +326,58 @@ def balance_brackets(symbols: list[Symbol], *, least: float = COMMA_MIN) -> list
     comma = {i: dict(s.alternatives).get(COMMA, 0.0) for i, s in enumerate(symbols) if s.label == CLOSE}
     for i in sorted(comma, key=lambda i: (-comma[i], symbols[i].bbox.h))[:surplus]:
         if comma[i] >= least:
-            old = symbols[i]
-            rest = tuple(ap for ap in old.alternatives if ap[0] != COMMA)
-            symbols[i] = replace(old, label=COMMA, confidence=comma[i], alternatives=((COMMA, comma[i]),) + rest)
+            symbols[i] = _relabelled(symbols[i], COMMA, comma[i])
     return symbols
 
 
+def match_brackets(symbols: list[Symbol], *, least: float = COMMA_MIN) -> list[Symbol]:
+    """Make the kinds of brackets agree (``c(L+\\frac{1}{3}(a-b)]`` is ``c[L…]``).
+
+    Brackets pair left to right. Where one kind is closed by another, whichever of the two is of a
+    kind the expression holds more of than its partner takes the other's kind (the likelier one by
+    the classifier, given at least ``least``); a closing bracket with nothing open before it, of a
+    kind closed more often than opened, opens (``\\}1,s\\}``).
+    """
+    symbols = list(symbols)
+    closing = {c: o for o, c in PAIRS.items()}
+
+    def spare(label: str) -> bool:    # more of this bracket in the expression than of its partner
+        labels = [s.label for s in symbols]
+        return labels.count(label) > labels.count(PAIRS.get(label) or closing[label])
+
+    def chance(i: int, label: str) -> float:
+        return dict(symbols[i].alternatives).get(label, 0.0)
+
+    stack: list[int] = []
+    for i in sorted(range(len(symbols)), key=lambda i: symbols[i].bbox.x):
+        label = symbols[i].label
+        if label in PAIRS:
+            stack.append(i)
+        elif label in closing and stack:
+            j = stack.pop()
+            wanted = PAIRS[symbols[j].label]
+            if wanted != label:
+                close = chance(i, wanted) if spare(label) else 0.0
+                open_ = chance(j, closing[label]) if spare(symbols[j].label) else 0.0
+                if max(close, open_) >= least:
+                    k, new, p = (i, wanted, close) if close >= open_ else (j, closing[label], open_)
+                    symbols[k] = _relabelled(symbols[k], new, p)
+        elif label in closing and spare(label) and chance(i, closing[label]) >= least:
+            symbols[i] = _relabelled(symbols[i], closing[label], chance(i, closing[label]))
+            stack.append(i)
+    return symbols
+
+
+def _relabelled(symbol: Symbol, label: str, p: float) -> Symbol:
+    """``symbol`` read as ``label`` with probability ``p``, that first among its alternatives."""
+    rest = tuple(ap for ap in symbol.alternatives if ap[0] != label)
+    return replace(symbol, label=label, confidence=p, alternatives=((label, p),) + rest)
+
+
 def reread_in_context(tree: Tree, symbols: list[Symbol], prior: ContextPrior) -> list[Symbol]:
-    """:func:`rescore_in_context`, :func:`pair_bars`, then :func:`balance_brackets`: the symbols as
-    their context reads them."""
-    return balance_brackets(pair_bars(tree, rescore_in_context(tree, symbols, prior), prior))
+    """:func:`rescore_in_context`, :func:`pair_bars`, :func:`balance_brackets`, then
+    :func:`match_brackets`: the symbols as their context reads them."""
+    return match_brackets(balance_brackets(pair_bars(tree, rescore_in_context(tree, symbols, prior), prior)))
 
 
 def resolve_in_context(tree: Tree, symbols: list[Symbol]) -> tuple[Tree, list[Symbol]]:

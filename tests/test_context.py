@@ -5,7 +5,7 @@ import math
 import pytest
 
 from layout import Node, Relation, Tree
-from layout.context import END, ContextPrior, balance_brackets, pair_bars, rescore_in_context
+from layout.context import END, ContextPrior, balance_brackets, match_brackets, pair_bars, rescore_in_context
 from symbolrec import BBox, Symbol
 from training.confusions import confusions
 from training.context_prior import fit_shapes, right_pairs, row_pairs
@@ -106,6 +106,22 @@ def test_closing_brackets_no_opening_one_matches_are_read_as_commas():
     # balanced brackets, and a surplus bracket never read as a comma, stay
     assert [x.label for x in balance_brackets(extra[:3])] == ["(", "p", ")"]
     assert [x.label for x in balance_brackets([lone[0], s(")", 40, 90, 12, 60)])] == ["E", ")"]
+
+
+def test_paired_brackets_of_two_kinds_take_one_kind():
+    # c(L+(a-b)]: the spare '(' pairs with the spare ']' and becomes '['
+    symbols = [s("c", 0, 100, 25, 30), s("(", 30, 80, 12, 60, ("(", 0.8), ("[", 0.15)), s("L", 50, 90, 25, 40),
+               s("(", 80, 80, 12, 60), s("a", 95, 100, 25, 30), s(")", 125, 80, 12, 60),
+               s("]", 145, 80, 12, 60, ("]", 0.9), (")", 0.05))]
+    assert [x.label for x in match_brackets(symbols)] == ["c", "[", "L", "(", "a", ")", "]"]
+    # \} 1 , s \}: a brace closed before any opens, with more closing than opening ones, opens
+    braces = [s(r"\}", 0, 80, 15, 60, (r"\}", 0.6), (r"\{", 0.3)), s("1", 20, 90, 8, 40), s("s", 40, 100, 25, 30),
+              s(r"\}", 70, 80, 15, 60)]
+    assert [x.label for x in match_brackets(braces)][0] == r"\{"
+    # \{ a ) b \}: the braces pair off; the spare ')' never makes the '\{' a '('
+    mixed = [s(r"\{", 0, 80, 15, 60, (r"\{", 0.5), ("(", 0.5)), s("a", 20, 100, 25, 30), s(")", 50, 80, 12, 60),
+             s("b", 70, 90, 25, 40), s(r"\}", 100, 80, 15, 60)]
+    assert [x.label for x in match_brackets(mixed)] == [r"\{", "a", ")", "b", r"\}"]
 
 
 def test_units_leave_each_symbol_out(prior):
