@@ -116,11 +116,11 @@ def edit_distance(a: list[str], b: list[str]) -> int:
     return row[-1]
 
 
-def _truth_symbols(expr: InkExpression, ink: np.ndarray, masks) -> list[tuple[str, np.ndarray]]:
+def truth_symbols(expr: InkExpression, ink: np.ndarray, masks) -> list[tuple[str, np.ndarray]]:
     return [(s.label, ink & m) for s, m in zip(expr.symbols, masks) if (ink & m).any()]
 
 
-def _score_symbols(truth: list[tuple[str, np.ndarray]], found: tuple[Symbol, ...]) -> tuple[int, int]:
+def score_symbols(truth: list[tuple[str, np.ndarray]], found: tuple[Symbol, ...]) -> tuple[int, int]:
     """How many ground-truth symbols were segmented exactly (:func:`training.symbols.same_ink`), and
     how many of those labelled right."""
     segmented = classified = 0
@@ -168,10 +168,10 @@ def evaluate(recognizer: Recognizer, data_dir: Path, split: str, *, limit: int |
             shot = photo(rendering.image, np.random.default_rng(zlib.crc32(expr.name.encode())),
                          only=degradations)
             image = shot.image
-            gt = _truth_symbols(expr, *read_like_recogniser(image, rendering.symbol_masks, shot.homography, grow=2))
+            gt = truth_symbols(expr, *read_like_recogniser(image, rendering.symbol_masks, shot.homography, grow=2))
         else:
             image = rendering.image
-            gt = _truth_symbols(expr, *read_like_recogniser(image, rendering.symbol_masks))
+            gt = truth_symbols(expr, *read_like_recogniser(image, rendering.symbol_masks))
         started = time.perf_counter()
         try:
             result = recognizer.recognize(image)
@@ -180,7 +180,7 @@ def evaluate(recognizer: Recognizer, data_dir: Path, split: str, *, limit: int |
                                            len(gt), error=str(err)))
             continue
         seconds = time.perf_counter() - started
-        segmented, classified = _score_symbols(gt, result.symbols)
+        segmented, classified = score_symbols(gt, result.symbols)
         report.outcomes.append(Outcome(expr.name, truth, result.latex, seconds, len(gt), segmented,
                                        classified, _structure_alone(gt, truth, recognizer.scorer)))
     return report

@@ -165,7 +165,7 @@ def _bar_off(component: Component, reference: float, found) -> tuple[Component, 
     return tuple(_trim(piece, component.bbox) for piece in [bar, *rest])
 
 
-def _strokes(mask: np.ndarray, reference: float) -> tuple[np.ndarray, nx.Graph] | None:
+def strokes(mask: np.ndarray, reference: float) -> tuple[np.ndarray, nx.Graph] | None:
     """The mask's skeleton broken into strokes at its junctions: a label image (0 off the skeleton)
     and the graph of strokes that meet at a junction. None without a junction."""
     from skimage.morphology import skeletonize   # here: importing it costs 0.3 s, and most images never need it
@@ -183,15 +183,15 @@ def _strokes(mask: np.ndarray, reference: float) -> tuple[np.ndarray, nx.Graph] 
     sizes = np.bincount(branch.ravel(), minlength=count)
     spur = {b for b in range(1, count)
             if sizes[b] < SPUR * reference and sum(b in t for t in touching) == 1}
-    strokes = nx.utils.UnionFind(b for b in range(1, count) if b not in spur)
+    stroke_of = nx.utils.UnionFind(b for b in range(1, count) if b not in spur)
     for meeting in touching:
         if len(meeting - spur) == 2:             # two branches through a spur's junction: one stroke
-            strokes.union(*(meeting - spur))
-    branch = np.array([0] + [0 if b in spur else strokes[b] for b in range(1, count)])[branch]
+            stroke_of.union(*(meeting - spur))
+    branch = np.array([0] + [0 if b in spur else stroke_of[b] for b in range(1, count)])[branch]
     graph = nx.Graph()
-    graph.add_nodes_from(strokes[b] for b in range(1, count) if b not in spur)
+    graph.add_nodes_from(stroke_of[b] for b in range(1, count) if b not in spur)
     for meeting in touching:
-        kept = sorted({strokes[b] for b in meeting - spur})
+        kept = sorted({stroke_of[b] for b in meeting - spur})
         graph.add_edges_from((a, b) for i, a in enumerate(kept) for b in kept[i + 1:])
     return branch, graph
 
@@ -201,7 +201,7 @@ def stroke_pieces(component: Component, reference: float) -> list[tuple[Componen
     leaning on a ``d``, where no column or seam parts them): each ink pixel goes with its nearest
     stroke of the skeleton, and each split of the strokes into two sets that each hang together is
     a way. No way for a component of one stroke, or of more than :data:`STROKES`."""
-    found = _strokes(component.mask, reference)
+    found = strokes(component.mask, reference)
     if found is None or not 2 <= len(found[1]) <= STROKES:
         return []
     branch, graph = found
@@ -263,6 +263,13 @@ def candidates(component: Component, reference: float, seams: bool = False) -> l
     pieces of straight cuts only, so a seam's clean halves of a single symbol could pass for two.
     """
     return _cuts(component, reference, seams)[0]
+
+
+def every_cut(component: Component, reference: float) -> list[tuple[Component, ...]]:
+    """Every way the splitter may try on ``component``: its :func:`candidates` with seams, and its
+    :func:`stroke_pieces` where it has no bar (with one, they are among the candidates)."""
+    ways, bar = _cuts(component, reference, seams=True)
+    return ways if bar else ways + stroke_pieces(component, reference)
 
 
 def _cuts(component: Component, reference: float, seams: bool) -> tuple[list[tuple[Component, ...]], bool]:

@@ -275,3 +275,16 @@ def test_a_stroke_parting_keeps_a_long_bar_whole():
     assert tail in boxes(stroke_pieces(part, 40))
     assert tail not in boxes(candidates(part, 40))
     assert [(10, 105, 3), (98, 3, 20)] in boxes(candidates(part, 40))   # the stroke off the whole bar
+
+
+def test_every_cut_lists_the_stroke_partings_once():
+    from symbolrec.split import candidates, every_cut, stroke_pieces
+
+    boxes = lambda ways: sorted(sorted((p.bbox.x, p.bbox.y, p.bbox.w, p.bbox.h) for p in way) for way in ways)
+    ink = np.zeros((40, 130), bool)
+    ink[20:23, 10:115] = True          # a long bar: its stroke partings are among its candidates
+    ink[2:20, 98:101] = True
+    barred = segment(ink)[0]
+    assert boxes(every_cut(barred, 40)) == boxes(candidates(barred, 40, seams=True))
+    plain = segment(bar_on_stem())[0]  # no long bar: the stroke partings come on top
+    assert boxes(every_cut(plain, 40)) == boxes(candidates(plain, 40, seams=True) + stroke_pieces(plain, 40))

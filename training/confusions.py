@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from handmath.evaluate import _score_symbols, _truth_symbols
+from handmath.evaluate import score_symbols, truth_symbols
 from handmath.recognize import Recognizer
 from symbolrec import HandmathError
 from training import crohme
@@ -28,7 +28,7 @@ def confusions(truth, found) -> list[tuple[str, str]]:
     out = []
     for item in truth:
         for symbol in found:
-            segmented, classified = _score_symbols([item], (symbol,))
+            segmented, classified = score_symbols([item], (symbol,))
             if segmented:
                 if not classified:
                     out.append((item[0], symbol.label))
@@ -53,7 +53,7 @@ def main(argv=None) -> int:
             result = recognizer.recognize(rendering.image)
         except HandmathError:
             continue
-        truth = _truth_symbols(expr, *read_like_recogniser(rendering.image, rendering.symbol_masks))
+        truth = truth_symbols(expr, *read_like_recogniser(rendering.image, rendering.symbol_masks))
         counts.update(confusions(truth, result.symbols))
     print(f"{sum(counts.values())} symbols segmented right but labelled wrong in {len(expressions)} expressions")
     for (truth, read), n in counts.most_common(args.top):

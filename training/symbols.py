@@ -94,7 +94,7 @@ def same_ink(shared: int, own: int, piece: int) -> bool:
     return shared >= MATCH * own and shared >= MATCH * piece
 
 
-def _reading(piece: Component, truth: list[tuple[str, np.ndarray]]) -> tuple[str | None, int]:
+def truth_of(piece: Component, truth: list[tuple[str, np.ndarray]]) -> tuple[str | None, int]:
     """The true label of ``piece`` when it is one symbol's ink (else None), and how many symbols
     give it a fair share of its ink."""
     size = piece.mask.sum()
@@ -126,18 +126,18 @@ def piece_samples(expr: InkExpression, pen: Pen, rng: np.random.Generator):
     pieces: list[tuple[Component, str]] = []
     for parts in groupings(components, reference):
         union = merge([components[n] for n in parts])
-        label, mixed = _reading(union, truth)
+        label, mixed = truth_of(union, truth)
         if label is None and mixed >= 2:
             pieces.append((union, JUNK))
     for component in components:
-        label, mixed = _reading(component, truth)
+        label, mixed = truth_of(component, truth)
         if label is None and mixed >= 2:
             pieces.append((component, JUNK))
         ways = cuts(component, reference)
         if mixed < 2 and ways:
             ways = [ways[rng.integers(len(ways))]] if rng.random() < SINGLE_CUTS else []
         for way in ways:
-            pieces.extend((part, _reading(part, truth)[0] or JUNK) for part in way)
+            pieces.extend((part, truth_of(part, truth)[0] or JUNK) for part in way)
     for piece, label in pieces:
         yield features.patch(piece.mask), features.geometry(piece.bbox, reference), label
 

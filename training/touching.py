@@ -9,7 +9,7 @@ as having *no right cut* among the column, seam, bar and stroke candidates, as *
 classifier reads it as a symbol with no junk at :data:`symbolrec.split.STROKE_JUNK` (so no cut beat
 it, nor were the stroke partings tried), or as *outread* when it reads as junk and a right cut
 exists but a wrong one reads better. Those with no right cut are also counted by how many strokes
-their skeleton breaks into (:func:`symbolrec.split._strokes`; 0 without a junction).
+their skeleton breaks into (:func:`symbolrec.split.strokes`; 0 without a junction).
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from handmath.evaluate import _truth_symbols
+from handmath.evaluate import truth_symbols
 from symbolrec.classify import Classifier, junk_probability, reference_of
 from symbolrec.segment import segment
-from symbolrec.split import STROKE_JUNK, _strokes, candidates, split, stroke_pieces
+from symbolrec.split import STROKE_JUNK, every_cut, split, strokes
 from training.crohme import SPLITS, default_data_dir, read_split
 from training.photo import read_like_recogniser
 from training.render import Pen, render
-from training.symbols import _reading
+from training.symbols import truth_of
 
 OUTCOMES = ("parted", "no right cut", "read whole", "outread")
 
@@ -51,20 +51,20 @@ def outcomes(data: Path, split_name: str, every: int = 1) -> collections.Counter
         except ValueError:      # too large to draw
             continue
         ink, masks = read_like_recogniser(rendering.image, rendering.symbol_masks)
-        truth = _truth_symbols(expr, ink, masks)
+        truth = truth_symbols(expr, ink, masks)
         components = segment(ink)
         reference = reference_of(components)
         for component, p in zip(components, classifier.classify(components, reference)):
-            if _reading(component, truth)[1] != 2:
+            if truth_of(component, truth)[1] != 2:
                 continue
             pieces, _ = split([component], p[None], classifier, reference)
-            if len(pieces) == 2 and all(_reading(piece, truth)[0] for piece in pieces):
+            if len(pieces) == 2 and all(truth_of(piece, truth)[0] for piece in pieces):
                 counts["parted"] += 1
                 continue
-            ways = candidates(component, reference, seams=True) + stroke_pieces(component, reference)
-            if not any(all(_reading(piece, truth)[0] for piece in way) for way in ways):
+            ways = every_cut(component, reference)
+            if not any(all(truth_of(piece, truth)[0] for piece in way) for way in ways):
                 counts["no right cut"] += 1
-                found = _strokes(component.mask, reference)
+                found = strokes(component.mask, reference)
                 counts[("strokes", 0 if found is None else len(found[1]))] += 1
             elif junk_probability(p, classifier.labels) < STROKE_JUNK:
                 counts["read whole"] += 1
