@@ -29,6 +29,10 @@ BRACKET_SURE = 0.9          # ... this surely (S(A) is no \sin; the l of log may
 DOT = 0.35                  # largest size of a dot, in reference heights
 ROOT_GAP = 0.3              # a root's bar starts this close to its tick's top end, in reference heights
 DOT_ROOM = 0.8              # how far above a word's top its letters' dots reach, in reference heights
+COMPOSED = {"=": {"-"}, r"\pm": {"+", "-"}, r"\geq": {r"\gt", "-"}, r"\leq": {r"\lt", "-"},
+            r"\rightarrow": {"-", r"\gt"}, r"\div": {"-", "."}}   # symbols drawn with others, and those others
+STACKED = frozenset({"=", r"\pm", r"\geq", r"\leq"})   # ... stacked, their parts of like width:
+SPAN = 2.0                  # the widest at most this many times the narrowest (a fraction bar over a minus is no =)
 
 
 def gaps(a: BBox, b: BBox) -> tuple[float, float]:
@@ -119,6 +123,16 @@ def _likely_words(components: list[Component], probabilities: np.ndarray, words:
             and not (whole[list(run)].any() and not all(whole[i] or _dot(components[i].bbox, reference) for i in run))]
 
 
+def _composed(label: str, parts: list[str], boxes: list[BBox]) -> bool:
+    """Whether a merge read as ``label`` is made of parts read as the symbols it is drawn with
+    (:data:`COMPOSED`: ``=`` of two ``-``, ``\\geq`` of ``>`` over ``-``), those stacked about as wide
+    as each other (:data:`SPAN`)."""
+    if label not in COMPOSED or not set(parts) <= COMPOSED[label]:
+        return False
+    widths = [box.w for box in boxes]
+    return label not in STACKED or max(widths) <= SPAN * min(widths)
+
+
 def _dot(box: BBox, reference: float) -> bool:
     """Whether ``box`` is no larger than a dot (:data:`DOT` reference heights each way)."""
     return max(box.w, box.h) <= DOT * reference
@@ -174,7 +188,9 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
     threshold, word_threshold : float
         Least probability of a multi-part label (of a word: a run of :func:`word_runs`) for a
         merge to be made; it must also beat the product of the parts' own best probabilities,
-        unless it reads at least :data:`CERTAIN` (a tall ``=`` whose bars each read as a sure ``-``).
+        unless it reads at least :data:`CERTAIN` (a tall ``=`` whose bars each read as a sure ``-``)
+        or is a symbol drawn with the ones its parts read as (:data:`COMPOSED`: ``\\geq`` of a sure
+        ``>`` over a sure ``-``).
 
     Returns
     -------
@@ -210,7 +226,11 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
         best = np.maximum(as_part, as_word)
         sure = np.where(as_word > as_part, word_threshold, threshold)
         apart = np.array([np.prod(best_reading(probabilities[list(g)], classifier.labels)) for g in groups])
-        gain = np.where((best >= sure) & ((best > apart) | (best >= CERTAIN)), np.maximum(best - apart, 0), -1.0)
+        # a symbol drawn with others (= of two -) is built though its parts read as surely apart
+        built = np.array([g in pairs and _composed(classifier.labels[int(np.argmax(scores[n]))],
+                                                   [classifier.labels[int(np.argmax(probabilities[i]))] for i in g],
+                                                   [components[i].bbox for i in g]) for n, g in enumerate(groups)])
+        gain = np.where((best >= sure) & ((best > apart) | (best >= CERTAIN) | built), np.maximum(best - apart, 0), -1.0)
         k = int(np.argmax(gain))
         if gain[k] < 0:
             break

@@ -120,6 +120,32 @@ def test_two_sure_minuses_read_surely_as_an_equals_sign_become_one():
     assert len(grouped) == 1 and reader.labels[int(probabilities[0].argmax())] == "="
 
 
+class GeqReader:
+    """Reads a wedge as a sure '>' and a bar as a sure '-', and the two together as '\\geq' less surely
+    than either apart; anything else as junk."""
+
+    labels = (r"\gt", "-", r"\geq", "=", "junk")
+    info = ModelInfo(labels, frozenset({r"\geq", "="}), {})
+
+    def classify(self, components, reference):
+        def read(c):
+            parts = len(segment(c.mask))
+            if parts == 2:
+                return [0, 0, 0.9, 0.05, 0.05] if c.bbox.h > 20 else [0, 0, 0.05, 0.9, 0.05]
+            return [0, 0.999, 0, 0, 0.001] if c.bbox.h <= 6 else [0.999, 0, 0, 0, 0.001]
+        return np.array([read(c) for c in components], float)
+
+
+def test_a_symbol_drawn_with_sure_symbols_is_built_though_they_read_better_apart():
+    reader = GeqReader()
+    parts = blobs((30, 10, 24, 24), (60, 10, 4, 24))      # '>' over its bar: \geq
+    grouped, probabilities = group(parts, reader.classify(parts, 30), reader, 30)
+    assert len(grouped) == 1 and reader.labels[int(probabilities[0].argmax())] == r"\geq"
+    bars = blobs((40, 10, 4, 90), (52, 40, 4, 30))        # a bar three times as wide as the one under it: no '='
+    grouped, _ = group(bars, reader.classify(bars, 30), reader, 30)
+    assert len(grouped) == 2
+
+
 def test_a_symbol_larger_than_the_expression_is_measured_against_its_own_size():
     from symbolrec.group import candidates
 
