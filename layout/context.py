@@ -229,8 +229,7 @@ def rescore_in_context(tree: Tree, symbols: list[Symbol], prior: ContextPrior, *
         if twin and score(*twin[0], case_shape) > score(label, p, case_shape):
             label, p = twin[0]
         if label != symbol.label:
-            rest = tuple(ap for ap in symbol.alternatives if ap[0] != label)
-            symbols[i] = replace(symbol, label=label, confidence=p, alternatives=((label, p),) + rest)
+            symbols[i] = _relabelled(symbol, label, p)
 
     def row(nodes: tuple[Node, ...], relation: str) -> None:
         left = start_token(relation)
@@ -300,8 +299,7 @@ def pair_bars(tree: Tree, symbols: list[Symbol], prior: ContextPrior, *, weight:
                 for i in (a, b):
                     if symbols[i].label != BAR:
                         p = dict(symbols[i].alternatives)[BAR]
-                        rest = tuple(ap for ap in symbols[i].alternatives if ap[0] != BAR)
-                        symbols[i] = replace(symbols[i], label=BAR, confidence=p, alternatives=((BAR, p),) + rest)
+                        symbols[i] = _relabelled(symbols[i], BAR, p)
             ends = ends[1:-1]
         for node in nodes:
             for child_relation, kids in node.children.items():
