@@ -79,8 +79,8 @@ def main(argv=None) -> int:
     print(f"{sum(counts[o] for o in OUTCOMES)} components holding two symbols")
     for outcome in OUTCOMES:
         print(f"  {outcome:14s} {counts[outcome]}")
-    strokes = sorted((key[1], n) for key, n in counts.items() if isinstance(key, tuple))
-    print("  no right cut, by strokes in the skeleton (0: no junction):", ", ".join(f"{k}: {n}" for k, n in strokes))
+    by_strokes = sorted((key[1], n) for key, n in counts.items() if isinstance(key, tuple))
+    print("  no right cut, by strokes in the skeleton (0: no junction):", ", ".join(f"{k}: {n}" for k, n in by_strokes))
     return 0
 
 
