@@ -3,8 +3,8 @@ hypotheses at the thinnest columns, where the ink thickens and along a long bar 
 or a root's bar with its tick, off what they touch), and for what surely is no symbol along the
 least-ink paths between leaning letters; each piece is judged by the classifier, whose junk class
 marks pieces that are no symbol; a component is cut, up to twice, where that reads best. A component
-with a long bar, and junk that no cut parts well, are also parted between the strokes of their
-skeleton where they meet."""
+with a long bar, and junk that no cut parts well or only weakly, are also parted between the
+strokes of their skeleton where they meet."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ CROSSED = 0.5       # a bar has ink just above or below it along at most this sh
 TICK = 0.1          # a root's tick starts before this share of its bar's length (valid_2013: 0.02-0.25 alike)
 SPUR = 0.15         # a skeleton branch this short (reference heights) with a free end is no stroke
 STROKE_JUNK = 0.8   # a component read as junk this surely, and no cut reads well, is parted between its strokes (valid_2013: 0.7-0.9)
+CLEAR_CUT = 0.8     # a cut whose pieces read jointly under this still lets the stroke partings be tried,
+SURE_PARTING = 0.9  # and one of them that reads this surely, and better, is taken instead (valid_2013: 0.7-0.8 / 0.9-0.95 alike)
 STROKES = 8         # components of more strokes than this are not parted along them
 CRUMB = 0.03        # bits of the rest smaller than this (reference heights squared) stay with the bar
 WHOLE_BAR = (2.0, 0.9)   # a bar this long (reference heights) keeps this share of its columns in one piece of a stroke parting or seam (valid_2013: 313-314 from 1.5 to 2.5)
@@ -292,7 +294,8 @@ def _cuts(component: Component, reference: float, seams: bool) -> tuple[list[tup
 def _best(component: Component, p: np.ndarray, classifier, reference: float, depth: int):
     """The best reading of ``component``: whole, or cut where its pieces (themselves cut again while
     ``depth`` allows) each read at least ``MIN_PART`` and jointly ``GAIN`` times better than the
-    whole; parted between its strokes only where no cut does. Returns the pieces as (component,
+    whole; parted between its strokes only where no cut does, or where the cut reads under
+    ``CLEAR_CUT`` and a parting reads ``SURE_PARTING`` and better. Returns the pieces as (component,
     probabilities, best reading) triples."""
     whole = [(component, p, float(best_reading(p, classifier.labels)))]
     if depth == 0 or GAIN * whole[0][2] >= 1:   # no pieces can read GAIN times better than that
@@ -302,11 +305,15 @@ def _best(component: Component, p: np.ndarray, classifier, reference: float, dep
     tries = [ways]
     if not bar and junk >= STROKE_JUNK:   # with a bar, its strokes are among the cuts
         tries.append(stroke_pieces(component, reference))
+    found, score = whole, GAIN * whole[0][2]
     for ways in tries:
         best = _best_way(ways, classifier, reference, depth)
-        if best is not None and np.prod([r for _, _, r in best]) > GAIN * whole[0][2]:
-            return best
-    return whole
+        joint = 0.0 if best is None else float(np.prod([r for _, _, r in best]))
+        if joint > score and (found is whole or joint >= SURE_PARTING):
+            found, score = best, joint
+        if found is not whole and score >= CLEAR_CUT:
+            break
+    return found
 
 
 def _best_way(ways, classifier, reference: float, depth: int):

@@ -288,3 +288,20 @@ def test_every_cut_lists_the_stroke_partings_once():
     assert boxes(every_cut(barred, 40)) == boxes(candidates(barred, 40, seams=True))
     plain = segment(bar_on_stem())[0]  # no long bar: the stroke partings come on top
     assert boxes(every_cut(plain, 40)) == boxes(candidates(plain, 40, seams=True) + stroke_pieces(plain, 40))
+
+
+class WeakCutReader(ShapeReader):
+    """As :class:`ShapeReader`, but reads the T whole as junk and any other piece as a '1' of 0.75:
+    a column cut through the bar reads weakly, the bar and stem apart read surely."""
+
+    def classify(self, components, reference):
+        return np.array([[0.99, 0.0, 0.01] if c.bbox.h <= 6 else [0.0, 0.99, 0.01] if c.bbox.w <= 6
+                         else [0.05, 0.05, 0.9] if c.bbox.w >= 30 else [0.0, 0.75, 0.25] for c in components])
+
+
+def test_a_weak_column_cut_yields_to_a_sure_stroke_parting():
+    parts = segment(bar_on_stem())
+    reader = WeakCutReader()
+    pieces, _ = split(parts, reader.classify(parts, 40), reader, 40)
+    assert sorted((p.bbox.w, p.bbox.h) for p in pieces)[0][0] <= 6       # the stem alone,
+    assert max(p.bbox.w for p in pieces) == 30                            # beside the whole bar
