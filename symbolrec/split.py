@@ -302,12 +302,15 @@ def _best(component: Component, p: np.ndarray, classifier, reference: float, dep
         return whole
     junk = junk_probability(p, classifier.labels)
     ways, bar = _cuts(component, reference, seams=junk >= SURE_JUNK)
-    tries = [ways]
-    if not bar and junk >= STROKE_JUNK:   # with a bar, its strokes are among the cuts
-        tries.append(stroke_pieces(component, reference))
+
+    def tries():   # the stroke partings only once a cut reads too poorly to stop at
+        yield ways
+        if not bar and junk >= STROKE_JUNK:   # with a bar, its strokes are among the cuts
+            yield stroke_pieces(component, reference)
+
     found, score = whole, GAIN * whole[0][2]
-    for ways in tries:
-        best = _best_way(ways, classifier, reference, depth)
+    for tried in tries():
+        best = _best_way(tried, classifier, reference, depth)
         joint = 0.0 if best is None else float(np.prod([r for _, _, r in best]))
         if joint > score and (found is whole or joint >= SURE_PARTING):
             found, score = best, joint
