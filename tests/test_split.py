@@ -211,9 +211,13 @@ class ShapeReader:
     def __init__(self, whole=(0.05, 0.05, 0.9)):
         self.whole = whole
 
+    def other(self, component):
+        """The reading of a piece neither flat nor thin."""
+        return self.whole
+
     def classify(self, components, reference):
         return np.array([[0.99, 0.0, 0.01] if c.bbox.h <= 6 else [0.0, 0.99, 0.01] if c.bbox.w <= 6
-                         else self.whole for c in components])
+                         else self.other(c) for c in components])
 
 
 def test_strokes_that_meet_are_parted_at_their_junction():
@@ -294,9 +298,8 @@ class WeakCutReader(ShapeReader):
     """As :class:`ShapeReader`, but reads the T whole as junk and any other piece as a '1' of 0.75:
     a column cut through the bar reads weakly, the bar and stem apart read surely."""
 
-    def classify(self, components, reference):
-        return np.array([[0.99, 0.0, 0.01] if c.bbox.h <= 6 else [0.0, 0.99, 0.01] if c.bbox.w <= 6
-                         else [0.05, 0.05, 0.9] if c.bbox.w >= 30 else [0.0, 0.75, 0.25] for c in components])
+    def other(self, component):
+        return self.whole if component.bbox.w >= 30 else (0.0, 0.75, 0.25)
 
 
 def test_a_weak_column_cut_yields_to_a_sure_stroke_parting():
