@@ -12,10 +12,29 @@ from symbolrec.segment import merge
 FUNCTION_NAMES = tuple(sorted(WORDS))   # spelt out letter by letter where the grouping missed them
 MIN_PROBABILITY = 0.02   # a letter must be at least this likely among a symbol's alternatives
 MAX_GAP = 0.8            # largest gap between letters, in reference heights
+LOOK_ALIKES = {"c": ("C", "("), "o": ("0", "O"), "s": ("5", "S"), "l": ("1", "|", "I"), "t": ("+",),
+               "g": ("9", "q"), "i": ("j",)}   # what a function name's letter is read as when not as itself
+SMALL = frozenset("acosnm")   # letters of x-height, which sit on one line in a word ...
+ALIGN = (0.3, 1.6)            # ... their bottoms within this (reference heights), their heights within this factor
+                              # (valid_2013: 0.3-0.5 / 1.6-2 alike; none: `+a_{n-1}` read as a \tan on train_2014)
 
 
 def _likely(symbol: Symbol, letter: str) -> float:
     return dict(symbol.alternatives).get(letter, 1.0 if symbol.label == letter else 0.0)
+
+
+def _likely_alike(symbol: Symbol, letter: str) -> float:
+    """How likely ``symbol`` is ``letter`` or one of its :data:`LOOK_ALIKES` (``0`` for the ``o`` of ``c0s``)."""
+    return max(_likely(symbol, label) for label in (letter, *LOOK_ALIKES.get(letter, ())))
+
+
+def _aligned(run: list[Symbol], letters: str, reference: float) -> bool:
+    """Whether the run's x-height letters sit on one line at one size, as a word's do (a subscript's don't)."""
+    small = [s.bbox for s, c in zip(run, letters) if c in SMALL]
+    if len(small) < 2:
+        return True
+    bottoms, heights = [b.y2 for b in small], [b.h for b in small]
+    return max(bottoms) - min(bottoms) <= ALIGN[0] * reference and max(heights) <= ALIGN[1] * min(heights)
 
 
 def join_function_names(symbols: list[Symbol], reference: float) -> list[Symbol]:
@@ -23,9 +42,11 @@ def join_function_names(symbols: list[Symbol], reference: float) -> list[Symbol]
 
     A run qualifies when every letter is among its symbol's ranked alternatives, the letters sit
     side by side (gaps under ``MAX_GAP`` reference heights, overlapping vertically), and the name
-    is more likely than not on average. What lies wholly above or below the letters (a numerator
-    over a ``\\log`` in a denominator, the limit under ``lim``) does not break the run. The joined
-    symbol keeps the letters' mean probability.
+    is more likely than not on average. Failing that, a letter may be read as a look-alike
+    (``c05``, ``+an``) when another is read as itself and the x-height letters sit on one line
+    at one size. What lies wholly above or below the letters (a numerator over a ``\\log`` in a
+    denominator, the limit under ``lim``) does not break the run. The joined symbol keeps the
+    letters' mean probability.
     """
     ordered = sorted(symbols, key=lambda s: s.bbox.x)
     out: list[Symbol] = []
@@ -33,7 +54,7 @@ def join_function_names(symbols: list[Symbol], reference: float) -> list[Symbol]
     for i, symbol in enumerate(ordered):
         if i in used:
             continue
-        found = _match(ordered, i, reference, used)
+        found = _match(ordered, i, reference, used) or _match(ordered, i, reference, used, alike=True)
         if found:
             used.update(found[1])
         out.append(found[0] if found else symbol)
@@ -83,17 +104,20 @@ def _line(symbols: list[Symbol], start: int, count: int, used: set[int]) -> list
     return run
 
 
-def _match(symbols: list[Symbol], start: int, reference: float, used: set[int]) -> tuple[Symbol, list[int]] | None:
+def _match(symbols: list[Symbol], start: int, reference: float, used: set[int],
+           alike: bool = False) -> tuple[Symbol, list[int]] | None:
     longest = _line(symbols, start, max(len(name) - 1 for name in FUNCTION_NAMES), used)
     for name in FUNCTION_NAMES:
         letters = name[1:]
         run = [symbols[j] for j in longest[:len(letters)]]
         if len(run) < len(letters):
             continue
-        probabilities = [_likely(s, c) for s, c in zip(run, letters)]
+        probabilities = [(_likely_alike if alike else _likely)(s, c) for s, c in zip(run, letters)]
         if min(probabilities) < MIN_PROBABILITY or sum(probabilities) / len(letters) < 0.5:
             continue
         if any(b.bbox.x - a.bbox.x2 > MAX_GAP * reference for a, b in zip(run, run[1:])):
+            continue
+        if alike and not (any(s.label == c for s, c in zip(run, letters)) and _aligned(run, letters, reference)):
             continue
         return _joined(run, name, sum(probabilities) / len(letters)), longest[:len(letters)]
     return None

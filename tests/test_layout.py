@@ -71,8 +71,23 @@ def test_a_function_name_under_a_numerator_is_joined_across_what_lies_above_it()
 
 
 def test_unlikely_letters_are_not_joined():
-    letters = [s("5", 0, 100, 20, 28, 0.99, (("5", 0.99), ("s", 0.001))), s("i", 24, 96, 8, 32), s("n", 36, 108, 22, 20)]
-    assert [j.label for j in join_function_names(letters, H)] == ["5", "i", "n"]
+    letters = [s("8", 0, 100, 20, 28, 0.99, (("8", 0.99), ("s", 0.001))), s("i", 24, 96, 8, 32), s("n", 36, 108, 22, 20)]
+    assert [j.label for j in join_function_names(letters, H)] == ["8", "i", "n"]
+
+
+def test_a_function_name_is_joined_from_look_alikes_beside_a_letter_read_as_itself():
+    letters = [s("c", 0, 100, 20, 24, 0.8, (("c", 0.8), ("C", 0.1))), s("0", 24, 100, 20, 24, 0.8, (("0", 0.8), ("o", 0.01))),
+               s("5", 48, 100, 18, 24, 0.8, (("5", 0.8), ("s", 0.1))), s("x", 74, 100, 22, 24)]
+    assert [j.label for j in join_function_names(letters, H)] == [r"\cos", "x"]
+
+
+def test_look_alikes_alone_or_off_a_words_line_are_not_joined():
+    digits = [s("1", 0, 90, 10, 34), s("0", 16, 100, 20, 24), s("9", 40, 100, 18, 34)]          # 109, no letter
+    assert [j.label for j in join_function_names(digits, H)] == ["1", "0", "9"]
+    scripted = [s("+", 0, 100, 24, 24), s("a", 28, 100, 20, 24), s("n", 50, 116, 12, 14)]    # +a_{n}
+    assert [j.label for j in join_function_names(scripted, H)] == ["+", "a", "n"]
+    level = [s("+", 0, 100, 24, 24), s("a", 28, 100, 20, 24), s("n", 50, 100, 20, 24)]       # +an, one line
+    assert [j.label for j in join_function_names(level, H)] == [r"\tan"]
 
 
 def test_three_dots_in_a_row_are_an_ellipsis():
