@@ -12,6 +12,7 @@ from symbolrec.segment import merge
 FUNCTION_NAMES = tuple(sorted(WORDS))   # spelt out letter by letter where the grouping missed them
 MIN_PROBABILITY = 0.02   # a letter must be at least this likely among a symbol's alternatives
 MAX_GAP = 0.8            # largest gap between letters, in reference heights
+DOT_LINE = 0.3           # how far the dots of an ellipsis stray from one line, in reference heights
 LOOK_ALIKES = {"c": ("C", "("), "o": ("0", "O"), "s": ("5", "S"), "l": ("1", "|", "I"), "t": ("+",),
                "g": ("9", "q"), "i": ("j",)}   # what a function name's letter is read as when not as itself
 SMALL = frozenset("acosnm")   # letters of x-height, which sit on one line in a word ...
@@ -65,22 +66,25 @@ def join_dots(symbols: list[Symbol], reference: float) -> list[Symbol]:
     """Replace each run of three dots on one line, at most two reference heights apart, by ``\\ldots``.
 
     As with function names, a dot need only be among a symbol's alternatives (a small dot is often
-    read as ``-`` too), the three dots more likely than not on average.
+    read as ``-`` too), the three dots more likely than not on average; what lies wholly above or
+    below the line (a denominator under a numerator's dots) does not break the run.
     """
     ordered = sorted(symbols, key=lambda s: s.bbox.x)
     out: list[Symbol] = []
-    i = 0
-    while i < len(ordered):
-        run = ordered[i:i + 3]
+    used: set[int] = set()
+    for i, symbol in enumerate(ordered):
+        if i in used:
+            continue
+        line = _line(ordered, i, 3, used, slack=DOT_LINE * reference)
+        run = [ordered[j] for j in line]
         dots = [_likely(s, ".") for s in run]
         if (len(run) == 3 and min(dots) >= MIN_PROBABILITY and sum(dots) / 3 >= 0.5
-                and all(b.bbox.x - a.bbox.x2 <= 2 * reference and abs(b.bbox.cy - a.bbox.cy) <= 0.3 * reference
+                and all(b.bbox.x - a.bbox.x2 <= 2 * reference and abs(b.bbox.cy - a.bbox.cy) <= DOT_LINE * reference
                         for a, b in zip(run, run[1:]))):
             out.append(_joined(run, r"\ldots", sum(dots) / 3))
-            i += 3
+            used.update(line)
         else:
-            out.append(ordered[i])
-            i += 1
+            out.append(symbol)
     return out
 
 
@@ -92,14 +96,15 @@ def _joined(run: list[Symbol], label: str, probability: float) -> Symbol:
     return Symbol(ink.bbox, label, probability, ((label, probability),) + run[0].alternatives[:4], ink.mask)
 
 
-def _line(symbols: list[Symbol], start: int, count: int, used: set[int]) -> list[int]:
-    """Up to ``count`` symbols from ``start`` on, left to right, that share rows with the one before."""
+def _line(symbols: list[Symbol], start: int, count: int, used: set[int], slack: float = 0.0) -> list[int]:
+    """Up to ``count`` symbols from ``start`` on, left to right, that share rows with the one before
+    (its rows widened by ``slack`` pixels each way: a dot's line slopes)."""
     run = [start]
     for j in range(start + 1, len(symbols)):
         if len(run) == count:
             break
         a, b = symbols[run[-1]].bbox, symbols[j].bbox
-        if j not in used and b.y < a.y2 and a.y < b.y2:
+        if j not in used and b.y < a.y2 + slack and a.y - slack < b.y2:
             run.append(j)
     return run
 

@@ -99,6 +99,14 @@ def test_three_dots_in_a_row_are_an_ellipsis():
     assert joined[1].bbox == BBox(40, 120, 85, 5)
 
 
+def test_a_numerators_sloping_dots_join_across_a_denominator_under_them():
+    from layout.words import join_dots
+
+    dots = [s(".", x, y, 5, 5) for x, y in ((40, 60), (80, 68), (120, 76))]   # 16 px down: more than 0.3 H
+    below = [s("k", 60, 140, 20, 30), s("2", 100, 140, 20, 30)]                # between them, left to right
+    assert sorted(j.label for j in join_dots(dots + below, H)) == sorted([r"\ldots", "k", "2"])
+
+
 def test_a_dot_read_as_a_minus_still_joins_an_ellipsis():
     from layout.words import join_dots
 
