@@ -1,5 +1,5 @@
 """Read runs of symbols that CROHME writes as one: letters spelling a function name (``\\sin``,
-``\\lim``) and three dots in a row (``\\ldots``)."""
+``\\lim``) and three dots on a line (``\\ldots``)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ LOOK_ALIKES = {"c": ("C", "("), "o": ("0", "O"), "s": ("5", "S"), "l": ("1", "|"
                "g": ("9", "q"), "i": ("j",)}   # what a function name's letter is read as when not as itself
 SMALL = frozenset("acosnm")   # letters of x-height, which sit on one line in a word ...
 ALIGN = (0.3, 1.6)            # ... their bottoms within this (reference heights), their heights within this factor
-                              # (valid_2013: 0.3-0.5 / 1.6-2 alike; none: `+a_{n-1}` read as a \tan on train_2014)
+                              # (valid_2013: 0.3-0.5 / 1.6-2 alike; without it, train_2014's `+a_{n-1}` read as \tan)
 
 
 def _likely(symbol: Symbol, letter: str) -> float:
