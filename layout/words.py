@@ -55,7 +55,8 @@ def join_function_names(symbols: list[Symbol], reference: float) -> list[Symbol]
     for i, symbol in enumerate(ordered):
         if i in used:
             continue
-        found = _match(ordered, i, reference, used) or _match(ordered, i, reference, used, alike=True)
+        line = _line(ordered, i, max(len(name) - 1 for name in FUNCTION_NAMES), used)
+        found = _match(ordered, line, reference) or _match(ordered, line, reference, alike=True)
         if found:
             used.update(found[1])
         out.append(found[0] if found else symbol)
@@ -109,9 +110,10 @@ def _line(symbols: list[Symbol], start: int, count: int, used: set[int], slack: 
     return run
 
 
-def _match(symbols: list[Symbol], start: int, reference: float, used: set[int],
+def _match(symbols: list[Symbol], longest: list[int], reference: float,
            alike: bool = False) -> tuple[Symbol, list[int]] | None:
-    longest = _line(symbols, start, max(len(name) - 1 for name in FUNCTION_NAMES), used)
+    """The first function name the symbols at ``longest`` (a :func:`_line`) begin with, joined, and
+    the indices it took; with ``alike``, spelt from look-alikes (see :func:`join_function_names`)."""
     for name in FUNCTION_NAMES:
         letters = name[1:]
         run = [symbols[j] for j in longest[:len(letters)]]
