@@ -14,7 +14,7 @@ import numpy as np
 from handmath.overlay import draw_overlay
 from latexgen import LINE_BREAK, to_latex, token_for
 from layout import Node, Relation, Tree, parse
-from layout.context import ContextPrior, reread_in_context, resolve_in_context
+from layout.context import ContextPrior, Relabeller, reread_in_context, resolve_in_context
 from layout.scorer import EdgeScorer
 from layout.words import join_dots, join_function_names
 from symbolrec import BBox, HandmathError, Symbol, features
@@ -120,6 +120,7 @@ class Recognizer:
         self.classifier = Classifier(model, threads=threads)
         self.scorer = EdgeScorer(relations)
         self.context = ContextPrior.load()
+        self.relabeller = Relabeller.load()
         self.group_threshold = group_threshold
 
     def recognize(self, image) -> Recognition:
@@ -150,6 +151,11 @@ class Recognizer:
     def recognize_ink(self, ink: np.ndarray, clock: "_Clock | None" = None) -> Recognition:
         """The rest of :meth:`recognize`, from a bool ink mask."""
         clock = clock or _Clock()
+        return self.lay_out(self.read_symbols(ink, clock), ink, clock)
+
+    def read_symbols(self, ink: np.ndarray, clock: "_Clock | None" = None) -> list[Symbol]:
+        """The symbols of one line's bool ink mask, classified, split, grouped and joined into words."""
+        clock = clock or _Clock()
         components = segment(ink)
         if len(components) > MAX_COMPONENTS:
             raise TooMuchInkError(f"{len(components)} separate marks: crop the image to one expression")
@@ -161,7 +167,7 @@ class Recognizer:
                                           threshold=self.group_threshold)
         symbols = [self.classifier.symbol(c, p) for c, p in zip(components, probabilities)]
         clock.lap("classify")
-        return self.lay_out(join_dots(join_function_names(symbols, reference), reference), ink, clock)
+        return join_dots(join_function_names(symbols, reference), reference)
 
     def lay_out(self, symbols: list[Symbol], ink: np.ndarray | None = None, clock: "_Clock | None" = None) -> Recognition:
         """Tree and LaTeX from symbols as they are: how a person's corrected labels are re-read.
@@ -174,7 +180,7 @@ class Recognizer:
         clock = clock or _Clock()
         reference = features.reference_height([s.bbox for s in symbols])
         result = parse(list(symbols), reference, self.scorer)
-        relabelled = reread_in_context(result.tree, symbols, self.context)
+        relabelled = reread_in_context(result.tree, symbols, self.context, self.relabeller)
         if [s.label for s in relabelled] != [s.label for s in symbols]:  # read the new labels' layout
             symbols, result = relabelled, parse(relabelled, reference, self.scorer)
         tree, symbols = resolve_in_context(result.tree, symbols)

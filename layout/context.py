@@ -7,8 +7,10 @@ that way, and so is a lone ``-`` (a flat prime: no superscript of train_2014 is 
 A learned prior (:class:`ContextPrior`, from ``training/context_prior.py`` on train_2014): how
 likely a symbol is after its left neighbour in its row and before its right one, in an expression
 with the other symbols it holds, and with its height and its centre against its neighbours'.
-:func:`rescore_in_context` weighs each unsure symbol's ranked alternatives by it, so that ``P(``
-reads as a capital P, ``2q`` as ``29`` and a tall ``x`` among small letters as ``X``;
+:func:`rescore_in_context` describes each unsure symbol's ranked alternatives by it
+(:func:`candidate_features`) and lets a learned model (:class:`Relabeller`: boosted trees from
+``training/train_relabel.py``) choose among them, so that ``P(`` reads as a capital P, ``2q`` as
+``29`` and a tall ``x`` among small letters as ``X``;
 :func:`pair_bars` reads matching strokes around a stretch of a row as ``|x|``;
 :func:`balance_brackets` reads the closing brackets that no opening one matches as commas, and
 :func:`match_brackets` makes the kinds of paired brackets agree.
@@ -26,6 +28,7 @@ from typing import Mapping
 import numpy as np
 
 from layout._tree import Node, Relation, Tree
+from layout.forest import Forest
 from symbolrec import Symbol, features
 from symbolrec.group import WORDS as FUNCTION_NAMES
 
@@ -33,7 +36,9 @@ PRIME = r"\prime"
 TIMES = r"\times"
 END = "</>"                  # the token after a row's last symbol
 MODEL = Path(__file__).resolve().parent / "models" / "context.json"
+RELABEL = MODEL.with_name("relabel.json")   # training/train_relabel.py
 SMOOTHING = 20.0             # pseudo-counts pulling a rare neighbour's counts toward the overall rates
+# The hand-set score, set on valid_2013 before the learned model and now one of its features:
 WEIGHT = 0.5                 # how much the prior counts against the classifier's log probability
 COMPANY = 0.25               # how much the rest of the expression counts, the same way
 SHAPE = 0.5                  # how much the symbol's size and height in its row count
@@ -45,7 +50,7 @@ BAR_MIN = 0.05               # a stroke pairs as a bar only if the classifier gi
 PAIR_BONUS = 6.0             # log-odds a matching stroke at the other end adds for both being bars
 KEEP = FUNCTION_NAMES | {r"\ldots", PRIME}   # runs of symbols, never taken for one symbol or taken apart
 MARKS = frozenset({",", "."})   # left alone in superscripts, where the prime rule reads them
-LOOK_ALIKE = 2.0            # log-odds for a label that a look-alike elsewhere in the expression surely has
+LOOK_ALIKE = 2.0            # what a label that a look-alike elsewhere in the expression surely has gains
 ALIKE_SURE = 0.9            # a look-alike is read at least this surely,
 ALIKE_SIZE = 0.5            # its height within this of the symbol's (log ratio),
 ALIKE_SHAPE = 0.6           # its patch correlated at least this with the symbol's (valid_2013: 2.0 / 0.5 / 0.6)
@@ -99,11 +104,19 @@ class ContextPrior:
     @classmethod
     def load(cls, path: Path | str | None = None) -> "ContextPrior":
         """The prior saved by ``training/context_prior.py`` (the shipped one by default)."""
-        data = json.loads(Path(path or MODEL).read_text())
+        return cls.from_dict(json.loads(Path(path or MODEL).read_text()))
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ContextPrior":
+        """The prior from its table (``training.context_prior.count``)."""
         return cls(data["follows"], data["together"], data["expressions"],
                    {label: tuple(v) for label, v in data["shapes"].items()}, data["centre_spread"])
 
-    def _log_ratio(self, token: str, label: str) -> float:
+    def rate(self, label: str) -> float:
+        """How often ``label`` follows any token (a tiny rate for labels never seen)."""
+        return self._rate.get(label, 1e-6)
+
+    def log_ratio(self, token: str, label: str) -> float:
         """log P(label | token) / P(label), smoothed; 0 for labels or tokens never seen."""
         rate = self._rate.get(label)
         if rate is None or token not in self.follows:
@@ -113,7 +126,7 @@ class ContextPrior:
 
     def log_factor(self, label: str, left: str, right: str) -> float:
         """How much likelier ``label`` is between ``left`` and ``right`` than anywhere (log)."""
-        return self._log_ratio(left, label) + self._log_ratio(label, right)
+        return self.log_ratio(left, label) + self.log_ratio(label, right)
 
     def log_company(self, label: str, others) -> float:
         """How much likelier ``label`` is in an expression holding ``others`` (log, mean over them)."""
@@ -142,16 +155,21 @@ class ContextPrior:
     def log_shape(self, label: str, box, unit: float | None, neighbours: list[tuple[str, float]]) -> float:
         """Log-likelihood of ``box``'s height and of its centre against its row ``neighbours``
         ((label, centre y) pairs) if it were ``label``, in an expression of log size ``unit``."""
+        return sum(self.log_shape_parts(label, box, unit, neighbours))
+
+    def log_shape_parts(self, label: str, box, unit: float | None,
+                        neighbours: list[tuple[str, float]]) -> tuple[float, float]:
+        """:meth:`log_shape` as its two terms: the height's, and the centre's (0 when unknown)."""
         if unit is None or label not in self.shapes:
-            return 0.0
+            return 0.0, 0.0
         height, spread, centre = self.shapes[label]
-        value = _gaussian(math.log(max(box.h, 1)) - unit - height, spread)
+        size = _gaussian(math.log(max(box.h, 1)) - unit - height, spread)
         known = [(self.shapes[n][2], cy) for n, cy in neighbours if n in self.shapes]
-        if known:
-            scale = math.exp(unit)
-            value += sum(_gaussian((box.cy - cy) / scale - (centre - other), self.centre_spread)
+        if not known:
+            return size, 0.0
+        scale = math.exp(unit)
+        return size, sum(_gaussian((box.cy - cy) / scale - (centre - other), self.centre_spread)
                          for other, cy in known) / len(known)
-        return value
 
 
 def look_alikes(symbols: list[Symbol], among=None, *, sure: float = ALIKE_SURE, size: float = ALIKE_SIZE,
@@ -184,52 +202,75 @@ def _gaussian(residual: float, spread: float) -> float:
     return -0.5 * (residual / spread) ** 2 - math.log(spread)
 
 
-def rescore_in_context(tree: Tree, symbols: list[Symbol], prior: ContextPrior, *,
-                       weight: float = WEIGHT, company: float = COMPANY, shape: float = SHAPE,
-                       case_shape: float = CASE_SHAPE, look_alike: float = LOOK_ALIKE,
-                       confident: float = CONFIDENT, min_alternative: float = MIN_ALTERNATIVE) -> list[Symbol]:
-    """Relabel unsure symbols with the alternative that fits their context best.
+FEATURES = ("log_p", "left", "right", "company", "height", "centre", "look_alike", "case", "case_height",
+            "case_centre", "first", "hand", "hand_gap", "log_p_gap",
+            "rate", "digit", "capital", "small", "command", "label",
+            "first_rate", "first_digit", "first_capital", "first_small", "first_command", "first_label", "rank")
 
-    Each symbol of ``tree`` read with probability under ``confident`` takes, among its ranked
-    alternatives of probability at least ``min_alternative``, the label with the highest ``log p
-    + weight * prior.log_factor(label, left, right) + company * prior.log_company(label, others)
-    + shape * prior.log_shape(...)``, plus ``look_alike`` for a label that a symbol of the same
-    hand elsewhere in the expression has (:func:`look_alikes`: the middle ``S`` of ``12S_{n-1}``
-    among two sure ones); between the two cases of a letter, the shape counts
-    ``case_shape`` instead. Rows are read left to right, so a symbol sees its left neighbour's
-    new label. ``symbols`` is not changed; the returned list has the relabelled symbols, their
-    choice first among their alternatives. Function names read whole may become another name;
-    :data:`KEEP`'s other labels are never taken or given up, nor :data:`MARKS` in superscripts.
+
+@dataclass(frozen=True)
+class Choice:
+    """An unsure symbol's candidate labels, best first by the classifier, and their features
+    (one row per label, columns :data:`FEATURES`)."""
+
+    symbol: int
+    labels: tuple[str, ...]
+    features: np.ndarray
+
+
+def candidate_features(tree: Tree, symbols: list[Symbol], prior: ContextPrior, labels: tuple[str, ...], *,
+                       confident: float = CONFIDENT, min_alternative: float = MIN_ALTERNATIVE) -> list[Choice]:
+    """What the context says of each unsure symbol's alternatives, for the learned re-reading.
+
+    Every symbol of ``tree`` read with probability under ``confident`` (not a person's correction,
+    not a mark in a superscript, not a run in :data:`KEEP` but a function name, which may become
+    another name) with two or more alternatives at least ``min_alternative`` likely gets a
+    :class:`Choice`. A label's features: its log probability; the prior's log ratios for it after
+    its left neighbour in the row and before its right one (``prior.log_factor``'s halves), and in
+    the expression's company; the log-likelihood of its height and of its centre against its
+    neighbours (``prior.log_shape``'s halves), again when the other case of the letter is a
+    candidate too; whether a look-alike read surely elsewhere has it (:func:`look_alikes`);
+    the hand-set score of earlier versions (``log p + WEIGHT·factor + COMPANY·company +
+    SHAPE·shape``, the shape at ``CASE_SHAPE`` between cases, ``+ LOOK_ALIKE`` for a look-alike)
+    and its gap to the best; what kind of label it and the classifier's first choice are (how
+    common, digit, capital, small letter, command, index in ``labels``); its rank.
     """
-    symbols = list(symbols)
-    labels = [s.label for s in symbols]
-    unit = prior.units([s.bbox.h for s in symbols], labels) if shape or case_shape else None
-    unsure = [i for i, x in enumerate(symbols) if x.confidence < confident]   # the only ones rescored
-    alike = look_alikes(symbols, unsure) if look_alike else [set()] * len(symbols)
+    names = [s.label for s in symbols]
+    unit = prior.units([s.bbox.h for s in symbols], names)
+    unsure = [i for i, x in enumerate(symbols) if x.confidence < confident]
+    alike = look_alikes(symbols, unsure)
+    index = {label: k for k, label in enumerate(labels)}
+    out: list[Choice] = []
+
+    def kind(label: str) -> list[float]:
+        return [math.log(prior.rate(label)), label.isdigit(), len(label) == 1 and label.isupper(),
+                len(label) == 1 and label.islower(), label.startswith("\\"), index.get(label, -1)]
 
     def choose(i: int, left: str, right: str, beside: list[int], raised: bool) -> None:
         symbol = symbols[i]
-        others = labels[:i] + labels[i + 1:]
+        others = names[:i] + names[i + 1:]
         neighbours = [(symbols[j].label, symbols[j].bbox.cy) for j in beside]
-        def score(label: str, p: float, shape_weight: float = shape) -> float:
-            value = math.log(p) + weight * prior.log_factor(label, left, right) + look_alike * (label in alike[i])
-            if company:
-                value += company * prior.log_company(label, others)
-            if unit is not None:
-                value += shape_weight * prior.log_shape(label, symbol.bbox, unit[i], neighbours)
-            return value
-        # a function name read whole by the classifier may be another name, never a letter
-        names = symbol.label in FUNCTION_NAMES
+        whole = symbol.label in FUNCTION_NAMES   # a function name read whole may be another name, never a letter
         candidates = [(a, p) for a, p in symbol.alternatives
-                      if (a in FUNCTION_NAMES if names else a not in KEEP and not (raised and a in MARKS))
+                      if (a in FUNCTION_NAMES if whole else a not in KEEP and not (raised and a in MARKS))
                       and p >= min_alternative and p > 0]
-        label, p = max(candidates, key=lambda ap: score(*ap), default=(symbol.label, symbol.confidence))
-        # a letter's case is its size, what the classifier, seeing the letter alone, knows least
-        twin = [(a, q) for a, q in candidates if a != label and a.lower() == label.lower()]
-        if twin and score(*twin[0], case_shape) > score(label, p, case_shape):
-            label, p = twin[0]
-        if label != symbol.label:
-            symbols[i] = _relabelled(symbol, label, p)
+        if len(candidates) < 2:
+            return
+        lower = [a.lower() for a, _ in candidates]
+        rows = []
+        for rank, (a, p) in enumerate(candidates):
+            height, centre = prior.log_shape_parts(a, symbol.bbox, unit[i], neighbours)
+            case = float(len(a) == 1 and a.isalpha() and lower.count(a.lower()) > 1)
+            hand = (math.log(p) + WEIGHT * prior.log_factor(a, left, right) + COMPANY * prior.log_company(a, others)
+                    + (CASE_SHAPE if case else SHAPE) * (height + centre) + LOOK_ALIKE * (a in alike[i]))
+            rows.append([math.log(p), prior.log_ratio(left, a), prior.log_ratio(a, right), prior.log_company(a, others),
+                         height, centre, float(a in alike[i]), case, case * height, case * centre, float(rank == 0),
+                         hand, 0.0, math.log(p) - math.log(candidates[0][1]),
+                         *kind(a), *kind(candidates[0][0]), rank])
+        features = np.array(rows, np.float64)
+        hand_column = FEATURES.index("hand")
+        features[:, hand_column + 1] = features[:, hand_column] - features[:, hand_column].max()
+        out.append(Choice(i, tuple(a for a, _ in candidates), features))
 
     def row(nodes: tuple[Node, ...], relation: str) -> None:
         left = start_token(relation)
@@ -244,14 +285,53 @@ def rescore_in_context(tree: Tree, symbols: list[Symbol], prior: ContextPrior, *
                         and symbol.alternatives[0][0] == symbol.label):   # not a person's correction
                     beside = [n.symbol for n in nodes[max(k - 1, 0):k] + nodes[k + 1:k + 2] if n.symbol is not None]
                     choose(i, left, right, beside, raised)
-                left = symbols[i].label
-            else:
-                left = node.label
+            left = node.label
             for child_relation, kids in node.children.items():
                 row(kids, child_relation.value)
 
     row(tree.row, "start")
+    return out
+
+
+def rescore_in_context(tree: Tree, symbols: list[Symbol], prior: ContextPrior, model: "Relabeller") -> list[Symbol]:
+    """Relabel unsure symbols with the alternative the learned model finds likeliest in context.
+
+    ``model`` (:class:`Relabeller`, trained by ``training/train_relabel.py``) scores each label of
+    each :func:`candidate_features` choice; the best-scored label is taken, so that ``P(`` reads as
+    a capital P, ``2q`` as ``29`` and a tall ``x`` among small letters as ``X``. ``symbols`` is not
+    changed; the returned list has the relabelled symbols, their choice first among their
+    alternatives.
+    """
+    symbols = list(symbols)
+    choices = candidate_features(tree, symbols, prior, model.labels)
+    if not choices:
+        return symbols
+    scores = model.forest.score(np.concatenate([c.features for c in choices]))
+    start = 0
+    for choice in choices:
+        best = int(np.argmax(scores[start:start + len(choice.labels)]))
+        start += len(choice.labels)
+        if best:
+            label = choice.labels[best]
+            symbols[choice.symbol] = _relabelled(symbols[choice.symbol], label, dict(symbols[choice.symbol].alternatives)[label])
     return symbols
+
+
+@dataclass(frozen=True)
+class Relabeller:
+    """The learned re-reading: boosted trees over :data:`FEATURES` and the label order of the
+    ``label`` feature."""
+
+    forest: Forest
+    labels: tuple[str, ...]
+
+    @classmethod
+    def load(cls, path: Path | str | None = None) -> "Relabeller":
+        data = json.loads(Path(path or RELABEL).read_text())
+        forest = Forest.from_dict(data["forest"])
+        if forest.names != FEATURES:
+            raise ValueError(f"{path or RELABEL}: features {forest.names} are not {FEATURES}")
+        return cls(forest, tuple(data["labels"]))
 
 
 def pair_bars(tree: Tree, symbols: list[Symbol], prior: ContextPrior, *, weight: float = WEIGHT,
@@ -372,10 +452,10 @@ def _relabelled(symbol: Symbol, label: str, p: float) -> Symbol:
     return replace(symbol, label=label, confidence=p, alternatives=((label, p),) + rest)
 
 
-def reread_in_context(tree: Tree, symbols: list[Symbol], prior: ContextPrior) -> list[Symbol]:
+def reread_in_context(tree: Tree, symbols: list[Symbol], prior: ContextPrior, model: Relabeller) -> list[Symbol]:
     """:func:`rescore_in_context`, :func:`pair_bars`, :func:`balance_brackets`, then
     :func:`match_brackets`: the symbols as their context reads them."""
-    return match_brackets(balance_brackets(pair_bars(tree, rescore_in_context(tree, symbols, prior), prior)))
+    return match_brackets(balance_brackets(pair_bars(tree, rescore_in_context(tree, symbols, prior, model), prior)))
 
 
 def resolve_in_context(tree: Tree, symbols: list[Symbol]) -> tuple[Tree, list[Symbol]]:

@@ -5,7 +5,7 @@ import math
 import pytest
 
 from layout import Node, Relation, Tree
-from layout.context import END, ContextPrior, balance_brackets, match_brackets, pair_bars, rescore_in_context
+from layout.context import END, FEATURES, ContextPrior, Relabeller, balance_brackets, candidate_features, match_brackets, pair_bars, rescore_in_context
 from symbolrec import BBox, Symbol
 from training.confusions import confusions
 from training.context_prior import fit_shapes, right_pairs, row_pairs
@@ -27,6 +27,11 @@ def prior():
     return ContextPrior.load()
 
 
+@pytest.fixture(scope="module")
+def relabeller():
+    return Relabeller.load()
+
+
 def test_prior_prefers_labels_seen_in_that_context():
     toy = ContextPrior({"<start>": {"P": 1, "p": 1}, "P": {"(": 5, END: 1}, "p": {"(": 1, END: 5}})
     assert toy.log_factor("P", "<start>", "(") > toy.log_factor("p", "<start>", "(")
@@ -36,34 +41,34 @@ def test_prior_prefers_labels_seen_in_that_context():
         ContextPrior({}, smoothing=0)
 
 
-def test_shipped_prior_reads_digits_among_digits(prior):
+def test_shipped_prior_reads_digits_among_digits(prior, relabeller):
     # "2q+1": the unsure q between a digit and an operator is a 9
     symbols = [s("2", 0, 100, 25, 40), s("q", 30, 100, 25, 40, ("q", 0.55), ("9", 0.45)),
                s("+", 60, 105, 25, 25), s("1", 90, 100, 10, 40)]
-    out = rescore_in_context(flat(symbols), symbols, prior)
+    out = rescore_in_context(flat(symbols), symbols, prior, relabeller)
     assert [x.label for x in out] == ["2", "9", "+", "1"]
     assert out[1].confidence == 0.45 and out[1].alternatives[0] == ("9", 0.45)
     assert symbols[1].label == "q"   # the input is left alone
 
 
-def test_sure_symbols_and_corrections_are_kept(prior):
+def test_sure_symbols_and_corrections_are_kept(prior, relabeller):
     sure = [s("2", 0, 100, 25, 40), s("q", 30, 100, 25, 40, ("q", 0.995), ("9", 0.005)),
             s("+", 60, 105, 25, 25)]
-    assert rescore_in_context(flat(sure), sure, prior)[1].label == "q"
+    assert rescore_in_context(flat(sure), sure, prior, relabeller)[1].label == "q"
     corrected = Symbol(BBox(30, 100, 25, 40), "q", 0.45, (("9", 0.55), ("q", 0.45)))   # a person's "q"
     symbols = [sure[0], corrected, sure[2]]
-    assert rescore_in_context(flat(symbols), symbols, prior)[1].label == "q"
+    assert rescore_in_context(flat(symbols), symbols, prior, relabeller)[1].label == "q"
 
 
-def test_function_names_stay_names_and_marks_stay_marks(prior):
+def test_function_names_stay_names_and_marks_stay_marks(prior, relabeller):
     joined = [s(r"\sin", 0, 100, 60, 40, (r"\sin", 0.5), ("s", 0.4)), s("x", 70, 110, 25, 28)]
-    assert rescore_in_context(flat(joined), joined, prior)[0].label == r"\sin"
+    assert rescore_in_context(flat(joined), joined, prior, relabeller)[0].label == r"\sin"
     whole = [s(r"\lim", 0, 100, 60, 40, (r"\lim", 0.5), ("1", 0.3), (r"\tan", 0.2)), s("x", 70, 110, 25, 28)]
-    assert rescore_in_context(flat(whole), whole, prior)[0].label in (r"\lim", r"\tan")
+    assert rescore_in_context(flat(whole), whole, prior, relabeller)[0].label in (r"\lim", r"\tan")
     # a raised comma is left for the prime rule, never rescored
     marks = [s("f", 0, 100, 25, 50), s(",", 30, 90, 6, 14, (",", 0.6), ("1", 0.4))]
     tree = Tree((Node("f", {Relation.SUP: (Node(",", symbol=1),)}, 0),))
-    assert rescore_in_context(tree, marks, prior)[1].label == ","
+    assert rescore_in_context(tree, marks, prior, relabeller)[1].label == ","
 
 
 def test_shape_tells_capital_from_small_letters(prior):
@@ -80,17 +85,17 @@ def test_shape_tells_capital_from_small_letters(prior):
     assert prior.log_shape("x", box_small, None, neighbours) == 0.0
 
 
-def test_a_tall_letter_among_small_ones_is_a_capital(prior):
+def test_a_tall_letter_among_small_ones_is_a_capital(prior, relabeller):
     symbols = [s("a", 0, 112, 28, 28), s("x", 40, 92, 36, 48, ("x", 0.6), ("X", 0.4)), s("c", 90, 112, 26, 28)]
-    assert [x.label for x in rescore_in_context(flat(symbols), symbols, prior)] == ["a", "X", "c"]
+    assert [x.label for x in rescore_in_context(flat(symbols), symbols, prior, relabeller)] == ["a", "X", "c"]
     small = [symbols[0], s("x", 40, 112, 28, 28, ("x", 0.6), ("X", 0.4)), symbols[2]]
-    assert [x.label for x in rescore_in_context(flat(small), small, prior)] == ["a", "x", "c"]
+    assert [x.label for x in rescore_in_context(flat(small), small, prior, relabeller)] == ["a", "x", "c"]
 
 
-def test_a_small_low_stroke_between_letters_is_a_comma(prior):
+def test_a_small_low_stroke_between_letters_is_a_comma(prior, relabeller):
     symbols = [s("(", 0, 90, 12, 60), s("a", 20, 110, 28, 28), s(")", 52, 132, 8, 16, (")", 0.6), (",", 0.4)),
                s("b", 70, 95, 26, 43), s(")", 100, 90, 12, 60)]
-    assert [x.label for x in rescore_in_context(flat(symbols), symbols, prior)] == ["(", "a", ",", "b", ")"]
+    assert [x.label for x in rescore_in_context(flat(symbols), symbols, prior, relabeller)] == ["(", "a", ",", "b", ")"]
 
 
 def test_closing_brackets_no_opening_one_matches_are_read_as_commas():
@@ -200,7 +205,7 @@ def hand_s(size=40):
     return mask
 
 
-def test_a_symbol_like_a_sure_one_elsewhere_is_read_as_it():
+def test_a_symbol_like_a_sure_one_elsewhere_is_read_as_it(prior, relabeller):
     from dataclasses import replace
 
     from layout.context import look_alikes
@@ -212,5 +217,8 @@ def test_a_symbol_like_a_sure_one_elsewhere_is_read_as_it():
     other = replace(s("1", 120, 100, 8, 40), mask=mask[:, :4])
     assert look_alikes([sure, unsure, small, other]) == [set(), {"S"}, set(), set()]   # size and shape must match
     symbols = [sure, s("=", 35, 110, 5, 5), unsure]
-    assert [x.label for x in rescore_in_context(flat(symbols), symbols, ContextPrior({}))] == ["S", "=", "S"]
-    assert [x.label for x in rescore_in_context(flat(symbols), symbols, ContextPrior({}), look_alike=0)] == ["S", "=", "5"]
+    assert [x.label for x in rescore_in_context(flat(symbols), symbols, prior, relabeller)] == ["S", "=", "S"]
+    # the learned re-reading is told which candidate a look-alike has
+    (choice,) = candidate_features(flat(symbols), symbols, prior, relabeller.labels)
+    alike = dict(zip(choice.labels, choice.features[:, FEATURES.index("look_alike")]))
+    assert alike == {"5": 0.0, "S": 1.0}

@@ -85,22 +85,16 @@ def fit_shapes(expressions: list[tuple[list[str], list, list[tuple[int, int]]]],
     return shapes, round(centre_spread, 4)
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=crohme.default_data_dir())
-    parser.add_argument("--split", default="train_2014", choices=crohme.SPLITS)
-    parser.add_argument("--out", type=Path, default=OUT)
-    args = parser.parse_args(argv)
-
-    # Count the pairs
+def count(expressions) -> dict:
+    """The prior's table (see the module doc) counted on ``expressions`` (those with a tree)."""
     follows: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     together: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-    expressions = 0
+    counted = 0
     boxed = []
-    for expr in crohme.read_split(args.data, args.split):
+    for expr in expressions:
         if expr.tree is None:
             continue
-        expressions += 1
+        counted += 1
         for token, after in row_pairs(expr.tree.row):
             follows[token][after] += 1
         boxed.append(([symbol.label for symbol in expr.symbols], stroke_boxes(expr, Pen()),
@@ -108,19 +102,24 @@ def main(argv=None) -> int:
         labels = {node.label for node in expr.tree.nodes()}
         for label in labels:
             together[label].update(labels)
-
-    # Fit the shapes
     shapes, centre_spread = fit_shapes(boxed)
 
-    # Save them, sorted so that the file only changes when the data does
-    def table(counters):
+    def table(counters):   # sorted, so that the file only changes when the data does
         return {key: dict(sorted(counts.items())) for key, counts in sorted(counters.items())}
-    args.out.write_text(json.dumps({"split": args.split, "expressions": expressions, "follows": table(follows),
-                                    "together": table(together), "shapes": dict(sorted(shapes.items())),
-                                    "centre_spread": centre_spread},
-                                   ensure_ascii=False, separators=(",", ":")) + "\n")
-    print(f"{args.out}: {sum(map(sum, (c.values() for c in follows.values())))} pairs "
-          f"from {expressions} expressions, {len(follows)} tokens")
+    return {"expressions": counted, "follows": table(follows), "together": table(together),
+            "shapes": dict(sorted(shapes.items())), "centre_spread": centre_spread}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=crohme.default_data_dir())
+    parser.add_argument("--split", default="train_2014", choices=crohme.SPLITS)
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    table = {"split": args.split, **count(crohme.read_split(args.data, args.split))}
+    args.out.write_text(json.dumps(table, ensure_ascii=False, separators=(",", ":")) + "\n")
+    print(f"{args.out}: {sum(map(sum, (c.values() for c in table['follows'].values())))} pairs "
+          f"from {table['expressions']} expressions, {len(table['follows'])} tokens")
     return 0
 
 

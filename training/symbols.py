@@ -159,12 +159,14 @@ def _expression_samples(args):
 
 
 def build(data_dir: Path, split: str, *, renders: int, seed: int, photos: int = 0, pieces: int = 0,
-          workers: int = 2, limit: int | None = None) -> SymbolSet:
+          workers: int = 2, limit: int | None = None, half: int | None = None) -> SymbolSet:
     """Render every expression of ``split`` ``renders`` times (1 = the standard pen) and photograph
     it ``photos`` times (varied pens), and cut the symbols; render it ``pieces`` more times (varied
-    pens) for the segmenter's pieces (:func:`piece_samples`)."""
+    pens) for the segmenter's pieces (:func:`piece_samples`). With ``half`` (0 or 1), only the
+    expressions at even or odd places in file-name order (out-of-fold models for training/train_relabel.py)."""
     expressions = list(read_split(data_dir, split, limit=limit))
-    jobs = [(e, renders, photos, pieces, seed * 100_003 + i) for i, e in enumerate(expressions)]
+    jobs = [(e, renders, photos, pieces, seed * 100_003 + i) for i, e in enumerate(expressions)
+            if half is None or i % 2 == half]
     patches, geometry, labels = [], [], []
     with ProcessPoolExecutor(workers) as pool:
         for samples in tqdm(pool.map(_expression_samples, jobs, chunksize=32), total=len(jobs),

@@ -38,6 +38,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--limit", type=int, default=None, help="expressions per split (smoke runs)")
+    parser.add_argument("--half", type=int, choices=(0, 1), default=None,
+                        help="train on the train_2014 expressions at even (0) or odd (1) places only")
     return parser.parse_args(argv)
 
 
@@ -47,15 +49,16 @@ def symbol_set(args, split: str, renders: int, photos: int = 0, pieces: int = 0)
     of that many renderings (other pens: seeded apart)."""
     kind = f"p{photos}" if photos else f"j{pieces}" if pieces else f"r{renders}"
     limit = min(args.limit or args.photo_limit, args.photo_limit) if photos and split == "train_2014" else args.limit
-    path = args.cache / f"symbols_{split}_{kind}_s{args.seed}_l{limit}.npz"
+    half = args.half if split == "train_2014" else None
+    path = args.cache / f"symbols_{split}_{kind}_s{args.seed}_l{limit}{'' if half is None else f'_h{half}'}.npz"
     if path.exists():
         return SymbolSet.load(path)
     if photos:
-        data = build(args.data, split, renders=0, photos=photos, seed=args.seed + 1, limit=limit)
+        data = build(args.data, split, renders=0, photos=photos, seed=args.seed + 1, limit=limit, half=half)
     elif pieces:
-        data = build(args.data, split, renders=0, pieces=pieces, seed=args.seed + 2, limit=limit)
+        data = build(args.data, split, renders=0, pieces=pieces, seed=args.seed + 2, limit=limit, half=half)
     else:
-        data = build(args.data, split, renders=renders, seed=args.seed, limit=args.limit)
+        data = build(args.data, split, renders=renders, seed=args.seed, limit=args.limit, half=half)
     args.cache.mkdir(parents=True, exist_ok=True)
     data.save(path)
     return data
