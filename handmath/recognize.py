@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import networkx as nx
@@ -120,8 +120,12 @@ class Recognizer:
         self.classifier = Classifier(model, threads=threads)
         self.scorer = EdgeScorer(relations)
         self.context = ContextPrior.load()
-        self.relabeller = Relabeller.load()
         self.group_threshold = group_threshold
+
+    @cached_property
+    def relabeller(self) -> Relabeller:
+        """The learned re-reading in context, loaded when first needed (its training reads no further)."""
+        return Relabeller.load()
 
     def recognize(self, image) -> Recognition:
         """Read the handwritten maths in ``image`` (path, bytes, PIL image or array).
@@ -136,6 +140,15 @@ class Recognizer:
             ``TooMuchInkError`` for a page far busier than one expression.
         """
         clock = _Clock()
+        ink, boxes = self.lines(image, clock)
+        if len(boxes) == 1:
+            return _moved(self.recognize_ink(np.ascontiguousarray(ink[boxes[0].slice()]), clock), boxes[0], ink)
+        lines = [_moved(self.recognize_ink(np.ascontiguousarray(ink[box.slice()])), box, ink) for box in boxes]
+        return _stacked(lines, ink, clock)
+
+    def lines(self, image, clock: "_Clock | None" = None) -> tuple[np.ndarray, list[BBox]]:
+        """The image's bool ink mask and the boxes of its lines of writing, top to bottom."""
+        clock = clock or _Clock()
         grey = load_image(image)
         clock.lap("load")
         ink = binarize(grey)
@@ -143,13 +156,10 @@ class Recognizer:
         region = ink_box(ink)   # the writing alone, a small part of a phone's frame
         boxes = [b.shifted(region.x, region.y) for b in split_lines(ink[region.slice()])]
         clock.lap("lines")
-        if len(boxes) == 1:
-            return _moved(self.recognize_ink(np.ascontiguousarray(ink[boxes[0].slice()]), clock), boxes[0], ink)
-        lines = [_moved(self.recognize_ink(np.ascontiguousarray(ink[box.slice()])), box, ink) for box in boxes]
-        return _stacked(lines, ink, clock)
+        return ink, boxes
 
     def recognize_ink(self, ink: np.ndarray, clock: "_Clock | None" = None) -> Recognition:
-        """The rest of :meth:`recognize`, from a bool ink mask."""
+        """The rest of :meth:`recognize`, from one line's bool ink mask."""
         clock = clock or _Clock()
         return self.lay_out(self.read_symbols(ink, clock), ink, clock)
 

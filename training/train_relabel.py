@@ -40,36 +40,25 @@ from training.symbols import same_ink
 HALVES = Path("data/halves")
 
 
-class _Recording(Recognizer):
-    """A recogniser that keeps the symbols each line is laid out from, before any re-reading."""
-
-    def lay_out(self, symbols, ink=None, clock=None):
-        self.laid_out.append(list(symbols))
-        return super().lay_out(symbols, ink, clock)
-
-
-def choices(expressions, recognizer: _Recording, prior: ContextPrior, labels: tuple[str, ...], desc: str):
+def choices(expressions, recognizer: Recognizer, prior: ContextPrior, labels: tuple[str, ...], desc: str):
     """Yield (expression index, :class:`Choice`, true label or None) for every unsure symbol of the
-    one-line expressions the recogniser reads."""
+    one-line expressions, read by ``recognizer`` up to the tree its re-reading starts from."""
     for n, expr in enumerate(tqdm(expressions, desc=desc, unit="expr", mininterval=10)):
         try:
             rendering = render(expr, Pen())
-        except ValueError:
+            ink, boxes = recognizer.lines(rendering.image)
+            if len(boxes) != 1:
+                continue
+            symbols = recognizer.read_symbols(np.ascontiguousarray(ink[boxes[0].slice()]))
+        except (ValueError, HandmathError):
             continue
-        recognizer.laid_out = []
-        try:
-            result = recognizer.recognize(rendering.image)
-        except HandmathError:
+        if not symbols:
             continue
-        if len(recognizer.laid_out) != 1 or not result.symbols:
-            continue
-        symbols = recognizer.laid_out[0]
         tree = parse(symbols, features.reference_height([s.bbox for s in symbols]), recognizer.scorer).tree
-        dx, dy = result.symbols[0].bbox.x - symbols[0].bbox.x, result.symbols[0].bbox.y - symbols[0].bbox.y
         truth = {}
         for label, own in truth_symbols(expr, *read_like_recogniser(rendering.image, rendering.symbol_masks)):
             for k, s in enumerate(symbols):
-                box = s.bbox.shifted(dx, dy)
+                box = s.bbox.shifted(boxes[0].x, boxes[0].y)
                 if same_ink((own[box.slice()] & s.mask).sum(), own.sum(), s.mask.sum()):
                     truth[k] = label
                     break
@@ -84,7 +73,7 @@ def collect(args) -> tuple[list, list[str | None]]:
     expressions = [e for i, e in enumerate(crohme.read_split(data, split)) if half is None or i % 2 == half]
     expressions = [e for e in expressions if e.tree is not None]
     prior = ContextPrior.from_dict(table) if table else ContextPrior.load()
-    found = list(choices(expressions, _Recording(model), prior, labels, f"{split}{'' if half is None else f' half {half}'}"))
+    found = list(choices(expressions, Recognizer(model), prior, labels, f"{split}{'' if half is None else f' half {half}'}"))
     return [c for _, c, _ in found], [t for _, _, t in found]
 
 
