@@ -34,6 +34,8 @@ from symbolrec.group import WORDS as FUNCTION_NAMES
 
 PRIME = r"\prime"
 TIMES = r"\times"
+OPERATORS = frozenset({"+", "-", "=", r"\pm", r"\neq", r"\lt", r"\gt", r"\leq", r"\geq", r"\times", r"\div",
+                       r"\rightarrow"})   # a \times beside one of these multiplies nothing
 END = "</>"                  # the token after a row's last symbol
 MODEL = Path(__file__).resolve().parent / "models" / "context.json"
 RELABEL = MODEL.with_name("relabel.json")   # training/train_relabel.py
@@ -459,8 +461,9 @@ def reread_in_context(tree: Tree, symbols: list[Symbol], prior: ContextPrior, mo
 
 
 def resolve_in_context(tree: Tree, symbols: list[Symbol]) -> tuple[Tree, list[Symbol]]:
-    """Return the tree and symbols with superscript commas and lone minuses read as primes, lone
-    ``\\times`` as ``x``."""
+    """Return the tree and symbols with superscript commas and lone minuses read as primes, and
+    ``\\times`` as ``x`` where it multiplies nothing: at a row's end, with scripts, or beside an
+    operator (``3\\times-\\sqrt{3}``, ``\\cos5\\times=``)."""
     symbols = list(symbols)
 
     def relabel(node: Node, label: str) -> str:
@@ -475,7 +478,8 @@ def resolve_in_context(tree: Tree, symbols: list[Symbol]) -> tuple[Tree, list[Sy
             label = node.label
             if relation is Relation.SUP and (label == "," or label == "-" and len(nodes) == 1 and not node.children):
                 label = relabel(node, PRIME)
-            elif label == TIMES and (k == 0 or k == len(nodes) - 1 or node.children):
+            elif label == TIMES and (k == 0 or k == len(nodes) - 1 or node.children
+                                     or nodes[k - 1].label in OPERATORS or nodes[k + 1].label in OPERATORS):
                 label = relabel(node, "x")
             out.append(Node(label, {r: row(kids, r) for r, kids in node.children.items()}, node.symbol))
         return tuple(out)

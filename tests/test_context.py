@@ -222,3 +222,13 @@ def test_a_symbol_like_a_sure_one_elsewhere_is_read_as_it(prior, relabeller):
     (choice,) = candidate_features(flat(symbols), symbols, prior, relabeller.labels)
     alike = dict(zip(choice.labels, choice.features[:, FEATURES.index("look_alike")]))
     assert alike == {"5": 0.0, "S": 1.0}
+
+
+def test_a_times_beside_an_operator_is_the_letter_x():
+    from layout.context import resolve_in_context
+
+    labels = ["3", r"\times", "-", "1", "=", "2", r"\times", "3"]   # 3x-1=2×3
+    symbols = [s(label, 30 * k, 100, 25, 40) for k, label in enumerate(labels)]
+    tree, out = resolve_in_context(flat(symbols), symbols)
+    assert [n.label for n in tree.row] == ["3", "x", "-", "1", "=", "2", r"\times", "3"]
+    assert out[1].label == "x" and out[6].label == r"\times"
