@@ -207,7 +207,8 @@ def _gaussian(residual: float, spread: float) -> float:
 FEATURES = ("log_p", "left", "right", "company", "height", "centre", "look_alike", "case", "case_height",
             "case_centre", "first", "hand", "hand_gap", "log_p_gap",
             "rate", "digit", "capital", "small", "command", "label",
-            "first_rate", "first_digit", "first_capital", "first_small", "first_command", "first_label", "rank")
+            "first_rate", "first_digit", "first_capital", "first_small", "first_command", "first_label", "rank",
+            "size_residual", "expected_size")
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,10 @@ def candidate_features(tree: Tree, symbols: list[Symbol], prior: ContextPrior, l
     the hand-set score of earlier versions (``log p + WEIGHT·factor + COMPANY·company +
     SHAPE·shape``, the shape at ``CASE_SHAPE`` between cases, ``+ LOOK_ALIKE`` for a look-alike)
     and its gap to the best; what kind of label it and the classifier's first choice are (how
-    common, digit, capital, small letter, command, index in ``labels``); its rank.
+    common, digit, capital, small letter, command, index in ``labels``); its rank; and, unknown
+    (NaN) where the prior has no unit or shape, how far the box's log height lies from the label's
+    (``log h - unit - height``) and that height, so that the trees draw their own line between a
+    letter's cases where the Gaussian of ``log_shape`` assumes one spread.
     """
     names = [s.label for s in symbols]
     unit = prior.units([s.bbox.h for s in symbols], names)
@@ -247,6 +251,12 @@ def candidate_features(tree: Tree, symbols: list[Symbol], prior: ContextPrior, l
     def kind(label: str) -> list[float]:
         return [math.log(prior.rate(label)), label.isdigit(), len(label) == 1 and label.isupper(),
                 len(label) == 1 and label.islower(), label.startswith("\\"), index.get(label, -1)]
+
+    def size(i: int, label: str) -> list[float]:   # symbol i's log height less the label's, and the label's
+        if unit[i] is None or label not in prior.shapes:
+            return [math.nan, math.nan]
+        expected = prior.shapes[label][0]
+        return [math.log(max(symbols[i].bbox.h, 1)) - unit[i] - expected, expected]
 
     def choose(i: int, left: str, right: str, beside: list[int], raised: bool) -> None:
         symbol = symbols[i]
@@ -268,7 +278,7 @@ def candidate_features(tree: Tree, symbols: list[Symbol], prior: ContextPrior, l
             rows.append([math.log(p), prior.log_ratio(left, a), prior.log_ratio(a, right), prior.log_company(a, others),
                          height, centre, float(a in alike[i]), case, case * height, case * centre, float(rank == 0),
                          hand, 0.0, math.log(p) - math.log(candidates[0][1]),
-                         *kind(a), *kind(candidates[0][0]), rank])
+                         *kind(a), *kind(candidates[0][0]), rank, *size(i, a)])
         features = np.array(rows, np.float64)
         hand_column = FEATURES.index("hand")
         features[:, hand_column + 1] = features[:, hand_column] - features[:, hand_column].max()

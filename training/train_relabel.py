@@ -136,9 +136,9 @@ def main(argv=None) -> int:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     labels = Recognizer().classifier.labels
-    if args.cache.exists():
-        with np.load(args.cache) as cached:
-            x, y, group, xv, yv, gv = (cached[k] for k in ("x", "y", "group", "xv", "yv", "gv"))
+    cached = np.load(args.cache) if args.cache.exists() else None
+    if cached is not None and "names" in cached.files and tuple(cached["names"]) == FEATURES:   # kept from a run with these features
+        x, y, group, xv, yv, gv = (cached[k] for k in ("x", "y", "group", "xv", "yv", "gv"))
     else:
         train = list(crohme.read_split(args.data, "train_2014"))
         tables = [count(e for i, e in enumerate(train) if i % 2 == half) for half in (0, 1)]
@@ -149,7 +149,7 @@ def main(argv=None) -> int:
         x, y, group = rows([c for h in halves for c in h[0]], [t for h in halves for t in h[1]])
         xv, yv, gv = rows(*collect((args.data, "valid_2013", None, None, None, labels)))
         args.cache.parent.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(args.cache, x=x, y=y, group=group, xv=xv, yv=yv, gv=gv)
+        np.savez_compressed(args.cache, x=x, y=y, group=group, xv=xv, yv=yv, gv=gv, names=np.array(FEATURES))
     logging.info("%d train_2014 and %d valid_2013 choices", group[-1] + 1, gv[-1] + 1)
 
     model = HistGradientBoostingClassifier(learning_rate=args.learning_rate, max_iter=args.iterations,
