@@ -41,9 +41,9 @@ HALVES = Path("data/halves")
 
 
 def choices(expressions, recognizer: Recognizer, prior: ContextPrior, labels: tuple[str, ...], desc: str):
-    """Yield (expression index, :class:`Choice`, true label or None) for every unsure symbol of the
-    one-line expressions, read by ``recognizer`` up to the tree its re-reading starts from."""
-    for n, expr in enumerate(tqdm(expressions, desc=desc, unit="expr", mininterval=10)):
+    """Yield (:class:`Choice`, true label or None) for every unsure symbol of the one-line
+    expressions, read by ``recognizer`` up to the tree its re-reading starts from."""
+    for expr in tqdm(expressions, desc=desc, unit="expr", mininterval=10):
         try:
             rendering = render(expr, Pen())
             ink, boxes = recognizer.lines(rendering.image)
@@ -63,7 +63,7 @@ def choices(expressions, recognizer: Recognizer, prior: ContextPrior, labels: tu
                     truth[k] = label
                     break
         for choice in candidate_features(tree, symbols, prior, labels):
-            yield n, choice, truth.get(choice.symbol)
+            yield choice, truth.get(choice.symbol)
 
 
 def collect(args) -> tuple[list, list[str | None]]:
@@ -74,7 +74,7 @@ def collect(args) -> tuple[list, list[str | None]]:
     expressions = [e for e in expressions if e.tree is not None]
     prior = ContextPrior.from_dict(table) if table else ContextPrior.load()
     found = list(choices(expressions, Recognizer(model), prior, labels, f"{split}{'' if half is None else f' half {half}'}"))
-    return [c for _, c, _ in found], [t for _, _, t in found]
+    return [c for c, _ in found], [t for _, t in found]
 
 
 def rows(found: list[Choice], truth: list[str | None]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
