@@ -120,18 +120,22 @@ def truth_symbols(expr: InkExpression, ink: np.ndarray, masks) -> list[tuple[str
     return [(s.label, ink & m) for s, m in zip(expr.symbols, masks) if (ink & m).any()]
 
 
-def score_symbols(truth: list[tuple[str, np.ndarray]], found: tuple[Symbol, ...]) -> tuple[int, int]:
-    """How many ground-truth symbols were segmented exactly (:func:`training.symbols.same_ink`), and
-    how many of those labelled right."""
-    segmented = classified = 0
-    for label, own in truth:
+def match_symbols(truth: list[tuple[str, np.ndarray]], found) -> list[int | None]:
+    """For each ground-truth symbol, the index of the found symbol that is its ink
+    (:func:`training.symbols.same_ink`), or None where none is."""
+    matched = []
+    for _, own in truth:
         size = own.sum()
-        for symbol in found:
-            if same_ink((own[symbol.bbox.slice()] & symbol.mask).sum(), size, symbol.mask.sum()):
-                segmented += 1
-                classified += symbol.label == label
-                break
-    return segmented, classified
+        matched.append(next((k for k, symbol in enumerate(found)
+                             if same_ink((own[symbol.bbox.slice()] & symbol.mask).sum(), size, symbol.mask.sum())), None))
+    return matched
+
+
+def score_symbols(truth: list[tuple[str, np.ndarray]], found: tuple[Symbol, ...]) -> tuple[int, int]:
+    """How many ground-truth symbols were segmented exactly (:func:`match_symbols`), and how many of
+    those labelled right."""
+    matched = [(label, k) for (label, _), k in zip(truth, match_symbols(truth, found)) if k is not None]
+    return len(matched), sum(found[k].label == label for label, k in matched)
 
 
 def _structure_alone(truth: list[tuple[str, np.ndarray]], want: str, scorer) -> bool:

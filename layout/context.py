@@ -269,19 +269,21 @@ def candidate_features(tree: Tree, symbols: list[Symbol], prior: ContextPrior, l
         if len(candidates) < 2:
             return
         lower = [a.lower() for a, _ in candidates]
+        first = kind(candidates[0][0])
         rows = []
         for rank, (a, p) in enumerate(candidates):
+            after, before, company = prior.log_ratio(left, a), prior.log_ratio(a, right), prior.log_company(a, others)
             height, centre = prior.log_shape_parts(a, symbol.bbox, unit[i], neighbours)
             case = float(len(a) == 1 and a.isalpha() and lower.count(a.lower()) > 1)
-            hand = (math.log(p) + WEIGHT * prior.log_factor(a, left, right) + COMPANY * prior.log_company(a, others)
+            hand = (math.log(p) + WEIGHT * (after + before) + COMPANY * company
                     + (CASE_SHAPE if case else SHAPE) * (height + centre) + LOOK_ALIKE * (a in alike[i]))
-            rows.append([math.log(p), prior.log_ratio(left, a), prior.log_ratio(a, right), prior.log_company(a, others),
+            rows.append([math.log(p), after, before, company,
                          height, centre, float(a in alike[i]), case, case * height, case * centre, float(rank == 0),
                          hand, 0.0, math.log(p) - math.log(candidates[0][1]),
-                         *kind(a), *kind(candidates[0][0]), rank, *size(i, a)])
+                         *kind(a), *first, rank, *size(i, a)])
         features = np.array(rows, np.float64)
-        hand_column = FEATURES.index("hand")
-        features[:, hand_column + 1] = features[:, hand_column] - features[:, hand_column].max()
+        hand = features[:, FEATURES.index("hand")]
+        features[:, FEATURES.index("hand_gap")] = hand - hand.max()
         out.append(Choice(i, tuple(a for a, _ in candidates), features))
 
     def row(nodes: tuple[Node, ...], relation: str) -> None:

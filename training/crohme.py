@@ -203,6 +203,12 @@ def read_split(data_dir: Path | str, split: str, *, limit: int | None = None) ->
                 log.warning("skipped %s", err)
 
 
+def in_half(index: int, half: int | None) -> bool:
+    """Whether a split's ``index``-th expression (file-name order) is in ``half``: 0 the even places,
+    1 the odd ones, None all. The out-of-fold classifiers of training/train_relabel.py learn one each."""
+    return half is None or index % 2 == half
+
+
 def default_data_dir() -> Path:
     """``../shared/data/crohme`` next to the checkout, where the project keeps the CROHME archives."""
     here = Path(__file__).resolve().parent.parent

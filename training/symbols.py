@@ -17,7 +17,7 @@ from symbolrec.group import WORDS, candidates as groupings
 from symbolrec.preprocess import binarize
 from symbolrec.segment import ink_box, merge, segment
 from symbolrec.split import candidates as cuts
-from training.crohme import InkExpression, read_split
+from training.crohme import InkExpression, in_half, read_split
 from training.photo import DEGRADATIONS, photo, read_like_recogniser
 from training.render import Pen, render
 
@@ -162,11 +162,11 @@ def build(data_dir: Path, split: str, *, renders: int, seed: int, photos: int = 
           workers: int = 2, limit: int | None = None, half: int | None = None) -> SymbolSet:
     """Render every expression of ``split`` ``renders`` times (1 = the standard pen) and photograph
     it ``photos`` times (varied pens), and cut the symbols; render it ``pieces`` more times (varied
-    pens) for the segmenter's pieces (:func:`piece_samples`). With ``half`` (0 or 1), only the
-    expressions at even or odd places in file-name order (out-of-fold models for training/train_relabel.py)."""
+    pens) for the segmenter's pieces (:func:`piece_samples`). With ``half`` (0 or 1), only that
+    half's expressions (:func:`training.crohme.in_half`)."""
     expressions = list(read_split(data_dir, split, limit=limit))
     jobs = [(e, renders, photos, pieces, seed * 100_003 + i) for i, e in enumerate(expressions)
-            if half is None or i % 2 == half]
+            if in_half(i, half)]
     patches, geometry, labels = [], [], []
     with ProcessPoolExecutor(workers) as pool:
         for samples in tqdm(pool.map(_expression_samples, jobs, chunksize=32), total=len(jobs),

@@ -20,22 +20,23 @@ import json
 import logging
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
-from handmath.evaluate import truth_symbols
+from handmath.evaluate import match_symbols, truth_symbols
 from handmath.recognize import Recognizer
 from layout import parse
 from layout.context import FEATURES, RELABEL, Choice, ContextPrior, candidate_features
 from layout.forest import Forest
 from symbolrec import HandmathError, features
+from symbolrec.classify import Classifier
 from training import crohme
 from training.context_prior import count
 from training.photo import read_like_recogniser
 from training.render import Pen, render
-from training.symbols import same_ink
 
 HALVES = Path("data/halves")
 
@@ -55,13 +56,9 @@ def choices(expressions, recognizer: Recognizer, prior: ContextPrior, labels: tu
         if not symbols:
             continue
         tree = parse(symbols, features.reference_height([s.bbox for s in symbols]), recognizer.scorer).tree
-        truth = {}
-        for label, own in truth_symbols(expr, *read_like_recogniser(rendering.image, rendering.symbol_masks)):
-            for k, s in enumerate(symbols):
-                box = s.bbox.shifted(boxes[0].x, boxes[0].y)
-                if same_ink((own[box.slice()] & s.mask).sum(), own.sum(), s.mask.sum()):
-                    truth[k] = label
-                    break
+        gt = truth_symbols(expr, *read_like_recogniser(rendering.image, rendering.symbol_masks))
+        placed = [replace(s, bbox=s.bbox.shifted(boxes[0].x, boxes[0].y)) for s in symbols]   # in the image
+        truth = {k: label for (label, _), k in zip(gt, match_symbols(gt, placed)) if k is not None}
         for choice in candidate_features(tree, symbols, prior, labels):
             yield choice, truth.get(choice.symbol)
 
@@ -70,7 +67,7 @@ def collect(args) -> tuple[list, list[str | None]]:
     """One split's (or half's) choices and true labels: ``args`` = (data dir, split, half or None,
     classifier model or None, prior table or None, labels)."""
     data, split, half, model, table, labels = args
-    expressions = [e for i, e in enumerate(crohme.read_split(data, split)) if half is None or i % 2 == half]
+    expressions = [e for i, e in enumerate(crohme.read_split(data, split)) if crohme.in_half(i, half)]
     expressions = [e for e in expressions if e.tree is not None]
     prior = ContextPrior.from_dict(table) if table else ContextPrior.load()
     found = list(choices(expressions, Recognizer(model), prior, labels, f"{split}{'' if half is None else f' half {half}'}"))
@@ -135,13 +132,13 @@ def main(argv=None) -> int:
     started = time.time()
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    labels = Recognizer().classifier.labels
+    labels = Classifier().labels
     cached = np.load(args.cache) if args.cache.exists() else None
     if cached is not None and "names" in cached.files and tuple(cached["names"]) == FEATURES:   # kept from a run with these features
         x, y, group, xv, yv, gv = (cached[k] for k in ("x", "y", "group", "xv", "yv", "gv"))
     else:
         train = list(crohme.read_split(args.data, "train_2014"))
-        tables = [count(e for i, e in enumerate(train) if i % 2 == half) for half in (0, 1)]
+        tables = [count(e for i, e in enumerate(train) if crohme.in_half(i, half)) for half in (0, 1)]
         jobs = [(args.data, "train_2014", half, args.halves / str(1 - half) / "symbols.tflite", tables[1 - half], labels)
                 for half in (0, 1)]
         with ProcessPoolExecutor(2) as pool:
