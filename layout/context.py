@@ -131,13 +131,14 @@ class ContextPrior:
         return self.log_ratio(left, label) + self.log_ratio(label, right)
 
     def log_company(self, label: str, others) -> float:
-        """How much likelier ``label`` is in an expression holding ``others`` (log, mean over them)."""
+        """How much likelier ``label`` is in an expression holding ``others`` (log, mean over them,
+        summed in sorted order: a set's order follows the run's string hashing, and so would the last bits)."""
         seen = self.together.get(label)
         if not seen:
             return 0.0
         rate = seen[label] / self.expressions
         ratios = [math.log((seen.get(o, 0) + self.smoothing * rate) / (self.together[o][o] + self.smoothing) / rate)
-                  for o in set(others) if o in self.together]
+                  for o in sorted(set(others)) if o in self.together]
         return sum(ratios) / len(ratios) if ratios else 0.0
 
     def units(self, heights: list[int], labels: list[str]) -> list[float | None]:

@@ -1,6 +1,9 @@
 """Symbols read in context: the learned prior, the rescoring, paired bars, and the prior's training."""
 
 import math
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -232,3 +235,12 @@ def test_a_times_beside_an_operator_is_the_letter_x():
     tree, out = resolve_in_context(flat(symbols), symbols)
     assert [n.label for n in tree.row] == ["3", "x", "-", "1", "=", "2", r"\times", "3"]
     assert out[1].label == "x" and out[6].label == r"\times"
+
+
+def test_the_company_term_is_the_same_in_every_run():
+    """Summed in sorted order, not a set's, whose order follows the run's string hashing."""
+    code = ("from layout.context import ContextPrior; p = ContextPrior.load(); "
+            "print(repr(p.log_company('x', ['2', 'y', '+', '=', 'a', 'b', '(', ')', 'n', '1', '-', 'c', 'd', 'k'])))")
+    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(6)}
+    assert len(runs) == 1
