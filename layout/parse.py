@@ -36,6 +36,10 @@ INDEX_REACH = 0.3   # and this far right of its left edge (train_2014: each hold
 TICK = 0.25  # a root's contents start this share of its height past its left edge (its tick; valid_2013)
 CONTAINERS = LIMIT_OPERATORS | {r"\sqrt", "-"}   # what holds rows of its own, never a row crossing a bar
 NEAR = 1.2  # how far (in reference heights) a row may reach from its container or neighbour
+SIGN_LEVEL = 0.5   # a sign left of a fraction bar, its middle this close to the bar's (reference heights), is
+                   # the fraction's own: -\frac{1}{2}, not \frac{-1}{2} (train_2014: 0.4-0.8 alike; a numerator's sign sits higher)
+RUN_ON = 0.3   # a fraction row runs on past its bar's end to what follows it this closely (reference heights):
+               # \frac{e^{2}}{r^{2}} with the last 2 out beyond a short bar (train_2014: 0.1-0.3; 0.5 takes (\frac{a}{b})^{x}'s x)
 
 
 class LayoutError(HandmathError, ValueError):
@@ -126,26 +130,49 @@ class _Parser:
             pool = pool - self._beside_bars(i, pool)   # what lies deeper under a bar beside it is that bar's
             # past the bar's ends a relation symbol relates the fraction to its neighbours: rows stop there
             outside = {j for j in pool if self.symbols[j].label in RELATION_SYMBOLS and not b.x <= self.box(j).cx <= b.x2}
+            outside |= {j for j in pool if self.symbols[j].label in JOINERS and self.box(j).cx < b.x
+                        and abs(self.box(j).cy - b.cy) <= SIGN_LEVEL * self.reference}   # the fraction's sign
         else:
             def over(j: int) -> bool:
                 return self.box(j).y2 <= b.y2 - reach * b.h
             def under(j: int) -> bool:
                 return self.box(j).y >= b.y + reach * b.h
             outside = set()
-        in_range = [j for j in pool if j != i and lo <= self.box(j).cx <= hi]
+        in_range = [j for j in pool - outside if j != i and lo <= self.box(j).cx <= hi]
         above = {j for j in in_range if over(j) and b.y - self.box(j).y2 <= near}
         below = {j for j in in_range if under(j) and self.box(j).y - b.y2 <= near}
         rest, margin = pool - {i} - outside, (0.25 if reach is None else LIMIT_MARGIN) * b.w
         def beside(o: BBox) -> bool:
             return lo - margin <= o.cx <= hi + margin
+        def upper(o: BBox) -> bool:
+            return o.y2 <= b.y + 0.25 * b.h and o.cy <= b.y - clear
+        def lower(o: BBox) -> bool:
+            return o.y >= b.y2 - 0.25 * b.h and o.cy >= b.y2 + clear
         if above:
-            above = self._grow(above, rest, lambda o: o.y2 <= b.y + 0.25 * b.h and o.cy <= b.y - clear and beside(o))
+            above = self._grow(above, rest, lambda o: upper(o) and beside(o))
+            if reach is None:
+                above = self._run_on(above, rest, upper, hi)
             above = self._paired(above, rest, lambda o: o.cy <= b.y - clear)
         if below:
-            below = self._grow(below, rest - above,
-                               lambda o: o.y >= b.y2 - 0.25 * b.h and o.cy >= b.y2 + clear and beside(o))
+            below = self._grow(below, rest - above, lambda o: lower(o) and beside(o))
+            if reach is None:
+                below = self._run_on(below, rest - above, lower, hi)
             below = self._paired(below, rest - above, lambda o: o.cy >= b.y2 + clear)
         return above, below
+
+    def _run_on(self, row: set[int], pool: set[int], allowed, end: float) -> set[int]:
+        """``row`` with what follows it past ``end`` (a fraction bar's) within :data:`RUN_ON`
+        reference heights, its rows overlapping, where ``allowed`` (on the row's side of the bar):
+        the last exponent of a denominator written beyond a short bar."""
+        row = set(row)
+
+        def follows(j: int) -> bool:
+            o = self.box(j)
+            return any(self.box(k).x <= o.x and gaps(self.box(k), o)[0] <= RUN_ON * self.reference
+                       and gaps(self.box(k), o)[1] <= 0 for k in row)
+        while more := {j for j in pool - row if self.box(j).cx > end and allowed(self.box(j)) and follows(j)}:
+            row |= more
+        return row
 
     def _paired(self, row: set[int], pool: set[int], allowed) -> set[int]:
         """``row`` with the match of each bracket it holds without one, where that match is in

@@ -198,3 +198,21 @@ def test_two_fractions_side_by_side_keep_their_own_rows():
                s("w", 330, 132, 36, 28), s(")", 367, 106, 27, 75), s("-", 373, 83, 110, 9), s("H", 406, 108, 38, 62),
                s("1", 425, 27, 26, 44)]
     assert to_latex(parse(symbols, 54).tree) == r"\frac{2}{3(w)}\frac{1}{H}"
+
+
+def test_a_sign_level_with_a_fraction_bar_is_the_fraction_s_but_a_numerator_s_raised_sign_is_its_own():
+    half = [s("f", 13, 13, 48, 86), s("(", 59, 35, 28, 66), s("0", 89, 63, 37, 33), s(")", 125, 29, 31, 87),
+            s("=", 197, 69, 42, 21), s("-", 262, 62, 35, 8), s("-", 282, 88, 100, 8), s("1", 332, 22, 12, 55),
+            s("2", 313, 112, 63, 45)]
+    assert to_latex(parse(half, 55).tree) == r"f(0)=-\frac{1}{2}"    # the minus left of the bar, level with it
+    roots = [s("-", 13, 54, 44, 12), s("b", 75, 30, 29, 67), s("+", 137, 43, 28, 47), s(r"\sqrt", 197, 13, 368, 104),
+             s("b", 252, 50, 36, 62), s("2", 278, 45, 30, 22), s("-", 332, 85, 35, 9), s("4", 395, 60, 36, 45),
+             s("a", 451, 64, 37, 43), s("c", 509, 66, 22, 41), s("-", 71, 116, 477, 23), s("2", 208, 180, 41, 45),
+             s("a", 272, 180, 41, 47)]
+    assert to_latex(parse(roots, 45).tree) == r"\frac{-b+\sqrt{b^{2}-4ac}}{2a}"   # 1.5 heights above the bar
+
+
+def test_a_fraction_row_runs_on_past_a_short_bar():
+    symbols = [s("s", 47, 13, 23, 28), s("-", 13, 44, 92, 11), s(r"\int", 13, 62, 36, 89), s("9", 65, 77, 24, 49),
+               s("d", 96, 80, 20, 42), s("N", 122, 63, 49, 60)]
+    assert to_latex(parse(symbols, 49).tree) == r"\frac{s}{\int9dN}"     # the N beyond the bar's end
