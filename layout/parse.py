@@ -239,9 +239,10 @@ class _Parser:
             s = self.symbols[i]
             if s.label == "-" and s.bbox.w >= BAR * self.reference:
                 above, below = self._above_below(i, free, spread=0.05)  # a bar
-                for op, held in limits.items():  # an operator's limits go where it goes
-                    if op not in above | below:
-                        above, below = above - held, below - held
+                for op, held in limits.items():  # an operator's limits go where it goes, and so does a
+                    # bar among them narrower than it (\lim_{x\rightarrow\frac{\pi}{2}}): its fraction is read in the limit
+                    if op not in above | below or (i in held and s.bbox.w < self.box(op).w):
+                        above, below = above - held - {op}, below - held - {op}
                 if above and below:
                     claimed.append((i, {Relation.ABOVE: above, Relation.BELOW: below}))
                     free -= above | below

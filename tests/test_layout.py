@@ -216,3 +216,11 @@ def test_a_fraction_row_runs_on_past_a_short_bar():
     symbols = [s("s", 47, 13, 23, 28), s("-", 13, 44, 92, 11), s(r"\int", 13, 62, 36, 89), s("9", 65, 77, 24, 49),
                s("d", 96, 80, 20, 42), s("N", 122, 63, 49, 60)]
     assert to_latex(parse(symbols, 49).tree) == r"\frac{s}{\int9dN}"     # the N beyond the bar's end
+
+
+def test_a_fraction_in_an_operator_s_limit_is_read_in_the_limit():
+    symbols = [s(r"\lim", 30, 13, 171, 95), s("x", 13, 135, 48, 60), s(r"\rightarrow", 65, 146, 38, 41),
+               s("-", 99, 164, 28, 9), s(r"\pi", 103, 127, 27, 44), s("2", 98, 176, 23, 33), s("+", 132, 141, 31, 52),
+               s("0", 164, 143, 36, 45), s(r"\tan", 237, 67, 101, 75), s("x", 352, 80, 57, 63), s("=", 417, 100, 40, 34),
+               s("-", 490, 113, 41, 11), s(r"\infty", 540, 93, 103, 58)]
+    assert to_latex(parse(symbols, 52).tree) == r"\lim_{x\rightarrow\frac{\pi}{2}+0}\tan x=-\infty"   # not \frac{\lim}{}
