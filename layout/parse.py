@@ -38,6 +38,9 @@ CONTAINERS = LIMIT_OPERATORS | {r"\sqrt", "-"}   # what holds rows of its own, n
 NEAR = 1.2  # how far (in reference heights) a row may reach from its container or neighbour
 SIGN_LEVEL = 0.5   # a sign left of a fraction bar, its middle this close to the bar's (reference heights), is
                    # the fraction's own: -\frac{1}{2}, not \frac{-1}{2} (train_2014: 0.4-0.8 alike; a numerator's sign sits higher)
+LEAD = 0.5   # a fraction row reaches past its bar's start this share of how far it reaches past its end: what
+             # comes before a fraction is often an operator's limit (\int_{a}^{b}\frac, \log_{2}\frac{1}{2}; train_2014: 0.5;
+             # 0 took the sign of -b in the quadratic formula's numerator out, 0.75 mends fewer)
 RUN_ON = 0.3   # a fraction row runs on past its bar's end to what follows it this closely (reference heights):
                # \frac{e^{2}}{r^{2}} with the last 2 out beyond a short bar (train_2014: 0.1-0.3; 0.5 takes (\frac{a}{b})^{x}'s x)
 
@@ -142,8 +145,9 @@ class _Parser:
         above = {j for j in in_range if over(j) and b.y - self.box(j).y2 <= near}
         below = {j for j in in_range if under(j) and self.box(j).y - b.y2 <= near}
         rest, margin = pool - {i} - outside, (0.25 if reach is None else LIMIT_MARGIN) * b.w
+        before = (LEAD if reach is None else 1.0) * margin
         def beside(o: BBox) -> bool:
-            return lo - margin <= o.cx <= hi + margin
+            return lo - before <= o.cx <= hi + margin
         def upper(o: BBox) -> bool:
             return o.y2 <= b.y + 0.25 * b.h and o.cy <= b.y - clear
         def lower(o: BBox) -> bool:

@@ -224,3 +224,10 @@ def test_a_fraction_in_an_operator_s_limit_is_read_in_the_limit():
                s("0", 164, 143, 36, 45), s(r"\tan", 237, 67, 101, 75), s("x", 352, 80, 57, 63), s("=", 417, 100, 40, 34),
                s("-", 490, 113, 41, 11), s(r"\infty", 540, 93, 103, 58)]
     assert to_latex(parse(symbols, 52).tree) == r"\lim_{x\rightarrow\frac{\pi}{2}+0}\tan x=-\infty"   # not \frac{\lim}{}
+
+
+def test_an_integral_s_upper_limit_before_a_fraction_is_not_its_numerator():
+    symbols = [s(r"\int", 13, 46, 23, 133), s("b", 45, 13, 21, 45), s("a", 22, 193, 28, 24), s("-", 77, 112, 119, 15),
+               s(r"\sqrt", 85, 42, 98, 66), s("x", 134, 66, 38, 43), s("2", 133, 126, 27, 51), s("d", 210, 81, 38, 60),
+               s("x", 246, 106, 47, 35)]
+    assert to_latex(parse(symbols, 48).tree) == r"\int_{a}^{b}\frac{\sqrt{x}}{2}dx"   # b left of the bar's start
