@@ -59,7 +59,8 @@ def best_tree(graph: nx.DiGraph, *, on_baseline: set[int] = frozenset(),
     superscript or subscript row, except one of a node in ``script_holders`` (a large operator,
     ``\\lim_{x\\rightarrow0}``); the closing node of each (opening, closing) pair in ``brackets``
     sits in its opening one's row, as LaTeX groups must nest. The edge that breaks a rule is
-    dropped and the tree taken again.
+    dropped and the tree taken again; a relation symbol with no other candidate parent (its line
+    of sight blocked by the script it was hung in: ``e^{2\\pi i/N}=1``) follows that script's base.
 
     Raises
     ------
@@ -76,12 +77,20 @@ def best_tree(graph: nx.DiGraph, *, on_baseline: set[int] = frozenset(),
     """
     tree = _arborescence(graph)
     while True:
-        misplaced = [v for v in on_baseline if _script_base(tree, v) not in (None, *script_holders)]
-        misplaced += [close for open_, close in brackets if _row(tree, close) != _row(tree, open_)]
+        scripted = [v for v in on_baseline if _script_base(tree, v) not in (None, *script_holders)]
+        misplaced = scripted + [close for open_, close in brackets if _row(tree, close) != _row(tree, open_)]
         drop = [(next(tree.predecessors(v)), v) for v in misplaced if graph.in_degree(v) > 1]
-        if not drop:
+        # a relation symbol with no other candidate parent follows the base whose script holds it
+        follow = [(_script_base(tree, v), v) for v in scripted if graph.in_degree(v) == 1]
+        if not drop and not follow:
             return tree
         graph = graph.copy()
+        for base, v in follow:
+            parent = next(graph.predecessors(v))
+            graph.add_edge(base, v, **dict(graph.edges[parent, v], relation=Relation.RIGHT,
+                                           weight=graph.edges[parent, v]["weight"] if parent == base else np.log(FLOOR)))
+            if parent != base:
+                drop.append((parent, v))
         graph.remove_edges_from(drop)
         tree = _arborescence(graph)
 

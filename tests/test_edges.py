@@ -98,6 +98,15 @@ def test_relation_symbols_stay_off_script_rows():
     assert to_latex(parse(lim, H, scorer).tree) == r"\lim_{x\rightarrow0}"   # a limit operator's scripts may
 
 
+def test_a_relation_symbol_whose_only_candidate_parent_is_in_a_script_follows_the_script_s_base():
+    pairs = np.array([[0, 1], [1, 2], [2, 3]])   # R d = x: no (R, =) candidate
+    probabilities = np.array([[0.0, 0.1, 0.0, 0.9], [0.0, 0.9, 0.1, 0.0], [0.0, 1.0, 0.0, 0.0]])
+    tree = best_tree(edge_graph(4, pairs, probabilities, RELATIONS), on_baseline={2})
+    assert {(u, v): d["relation"] for u, v, d in tree.edges(data=True)} == {
+        (0, 1): Relation.SUB, (0, 2): Relation.RIGHT, (2, 3): Relation.RIGHT}
+    assert nx.is_arborescence(tree)
+
+
 def test_a_closing_bracket_stays_in_its_opening_one_s_row():
     symbols = [s("(", 0, 90, 14, 50), s("G", 20, 100), s("z", 54, 110, 24, 26), s(")", 84, 90, 14, 50)]
     scorer = TableScorer({("(", "G"): Relation.RIGHT, ("G", "z"): Relation.SUB, ("z", ")"): (Relation.RIGHT, 0.95),

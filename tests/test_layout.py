@@ -231,3 +231,10 @@ def test_an_integral_s_upper_limit_before_a_fraction_is_not_its_numerator():
                s(r"\sqrt", 85, 42, 98, 66), s("x", 134, 66, 38, 43), s("2", 133, 126, 27, 51), s("d", 210, 81, 38, 60),
                s("x", 246, 106, 47, 35)]
     assert to_latex(parse(symbols, 48).tree) == r"\int_{a}^{b}\frac{\sqrt{x}}{2}dx"   # b left of the bar's start
+
+
+def test_a_relation_symbol_with_no_other_parent_leaves_the_script_it_was_hung_in():
+    symbols = [s("e", 13, 131, 56, 41), s("2", 60, 56, 41, 46), s(r"\pi", 92, 56, 56, 45), s("i", 143, 65, 21, 33),
+               s("b", 187, 34, 37, 59), s("y", 221, 62, 35, 64), s("r", 257, 61, 23, 24), s("/", 267, 14, 84, 97),
+               s("N", 345, 35, 37, 41), s("=", 390, 159, 65, 28), s("1", 474, 117, 44, 62)]
+    assert to_latex(parse(symbols, 45, EdgeScorer()).tree) == r"e^{2\pi ibyr/N}=1"   # the = in line of sight of the N alone
