@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from layout._tree import Node, Relation, Tree
-from layout.arborescence import best_tree, edge_graph, end_scripts
+from layout.arborescence import best_tree, edge_graph, end_scripts, flatten_scripts
 from layout.rules import BRACKET_LABELS, JOINERS, LIMIT_OPERATORS, RELATION_SYMBOLS, bracket_pairs, level_pairs
 from layout.scorer import GeometricScorer, Item, RowScorer, Scorer
 from symbolrec import BBox, HandmathError, Symbol
@@ -337,7 +337,7 @@ class _Parser:
                          on_baseline={k for k, label in enumerate(labels) if label in RELATION_SYMBOLS},
                          script_holders={k for k, label in enumerate(labels) if label in LIMIT_OPERATORS},
                          brackets=brackets)
-        tree = end_scripts(tree, level_pairs([u.item for u in units], self.reference),
+        tree = end_scripts(flatten_scripts(tree), level_pairs([u.item for u in units], self.reference),
                            joiners={k for k, label in enumerate(labels) if label in JOINERS}, brackets=brackets)
         kids = {k: {r: [] for r in Relation} for k in range(len(units))}
         for parent, child, data in sorted(tree.edges(data=True), key=lambda e: e[1]):

@@ -6,7 +6,7 @@ import pytest
 
 from latexgen import to_latex
 from layout import Item, Relation, parse
-from layout.arborescence import best_tree, edge_graph
+from layout.arborescence import best_tree, edge_graph, flatten_scripts
 from layout.candidates import line_of_sight, nearest_neighbours
 from layout.features import CONTEXT_GEOMETRY, EDGE_GEOMETRY, NEIGHBOURS, candidate_parents, row_features
 from symbolrec import BBox, Symbol
@@ -191,3 +191,11 @@ def test_shipped_edge_model_reads_a_prime_as_a_superscript(edge_scorer):
     symbols = [s("f", 0, 90, 24, 50), s(r"\prime", 28, 84, 6, 14), s("(", 40, 90, 12, 48), s("x", 56, 106, 26, 26),
                s(")", 86, 90, 12, 48)]
     assert to_latex(parse(symbols, H, edge_scorer).tree) == r"f^{\prime}(x)"
+
+
+def test_a_script_s_own_script_must_be_twice_as_likely_as_reading_on_in_the_script():
+    pairs = np.array([[0, 1], [1, 2]])   # \gamma j k: j is \gamma's subscript, k j's subscript or its neighbour
+    unsure = best_tree(edge_graph(3, pairs, np.array([[0.0, 0.1, 0.0, 0.9], [0.0, 0.3, 0.0, 0.5]]), RELATIONS))
+    assert [d["relation"] for _, _, d in sorted(flatten_scripts(unsure).edges(data=True))] == [Relation.SUB, Relation.RIGHT]
+    sure = best_tree(edge_graph(3, pairs, np.array([[0.0, 0.1, 0.0, 0.9], [0.0, 0.1, 0.0, 0.9]]), RELATIONS))
+    assert [d["relation"] for _, _, d in sorted(flatten_scripts(sure).edges(data=True))] == [Relation.SUB, Relation.SUB]
