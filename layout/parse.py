@@ -29,6 +29,8 @@ from symbolrec.group import gaps
 BAR = 0.4  # a "-" at least this wide (in reference heights) may be a fraction bar
 CLEAR = 0.2  # how far (in reference heights) a symbol's middle must be above or below a bar to join its row
 REACH = 1.0   # an operator's limits start past its far edge (share of its height from the near edge)
+LIMIT_GAP = 1.0   # and lie up to this many of its heights off it, when that is more than NEAR (a tall \sum's
+                  # limits far below it; train_2014: 5 mended at 0.7-1.0, 1.5 lost one)
 LIMIT_MARGIN = 1.0   # and grow up to this many of its widths past its sides (x\rightarrow+\infty under a lim; train_2014: 0.6-1.5 alike)
 INDEX = 0.5  # a root's index is at most this share of the root's height (valid_2013)
 INDEX_DEPTH = 0.5   # its middle at most this share of the root's height below the root's top,
@@ -118,7 +120,7 @@ class _Parser:
         height from its far edge."""
         b = self.box(i)
         lo, hi = b.x - spread * b.w, b.x2 + spread * b.w
-        near = NEAR * self.reference
+        near = NEAR * self.reference if reach is None else max(NEAR * self.reference, LIMIT_GAP * b.h)
         clear = CLEAR * self.reference  # a row's symbols sit clearly off the bar's line
         if reach is None:  # a fraction bar
             def crossing(j: int, off: bool) -> bool:   # a letter drawn across the bar, its middle clearly off it

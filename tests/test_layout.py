@@ -238,3 +238,13 @@ def test_a_relation_symbol_with_no_other_parent_leaves_the_script_it_was_hung_in
                s("b", 187, 34, 37, 59), s("y", 221, 62, 35, 64), s("r", 257, 61, 23, 24), s("/", 267, 14, 84, 97),
                s("N", 345, 35, 37, 41), s("=", 390, 159, 65, 28), s("1", 474, 117, 44, 62)]
     assert to_latex(parse(symbols, 45, EdgeScorer()).tree) == r"e^{2\pi ibyr/N}=1"   # the = in line of sight of the N alone
+
+
+def test_a_tall_operator_s_limit_may_lie_far_below_it():
+    rows = [("f", 13, 79, 49, 176), ("(", 69, 119, 18, 83), ("z", 92, 138, 65, 49), (")", 151, 118, 27, 89),
+            ("=", 230, 134, 45, 32), ("n", 366, 254, 49, 38), ("+", 395, 13, 43, 26), (r"\sum", 424, 67, 93, 138),
+            ("=", 426, 268, 30, 21), (r"\infty", 447, 15, 63, 35), ("-", 472, 274, 35, 10), (r"\infty", 527, 251, 74, 43),
+            ("a", 551, 122, 73, 48), ("n", 625, 140, 55, 35), ("(", 712, 78, 25, 126), ("z", 734, 124, 67, 55),
+            ("-", 824, 146, 39, 10), ("a", 888, 131, 68, 47), (")", 950, 88, 30, 119), ("n", 980, 89, 62, 28)]
+    symbols = [s(*row) for row in rows]
+    assert to_latex(parse(symbols, 47.5, EdgeScorer()).tree) == r"f(z)=\sum_{n=-\infty}^{+\infty}a_{n}(z-a)^{n}"
