@@ -43,6 +43,8 @@ SIGN_LEVEL = 0.5   # a sign left of a fraction bar, its middle this close to the
 LEAD = 0.5   # a fraction row reaches past its bar's start this share of how far it reaches past its end: what
              # comes before a fraction is often an operator's limit (\int_{a}^{b}\frac, \log_{2}\frac{1}{2}; train_2014: 0.5;
              # 0 took the sign of -b in the quadratic formula's numerator out, 0.75 mends fewer)
+OPERATOR_SCRIPT = 0.6   # what starts this close past a large operator before a fraction bar (reference heights),
+                        # not below the operator, is its script: \int_{a}^{b}\frac{...} (train_2014: 0.3-1.0 alike)
 RUN_ON = 0.3   # a fraction row runs on past its bar's end to what follows it this closely (reference heights):
                # \frac{e^{2}}{r^{2}} with the last 2 out beyond a short bar (train_2014: 0.1-0.3; 0.5 takes (\frac{a}{b})^{x}'s x)
 
@@ -137,6 +139,10 @@ class _Parser:
             outside = {j for j in pool if self.symbols[j].label in RELATION_SYMBOLS and not b.x <= self.box(j).cx <= b.x2}
             outside |= {j for j in pool if self.symbols[j].label in JOINERS and self.box(j).cx < b.x
                         and abs(self.box(j).cy - b.cy) <= SIGN_LEVEL * self.reference}   # the fraction's sign
+            operators = [self.box(k) for k in pool if self.symbols[k].label in LIMIT_OPERATORS and self.box(k).x2 <= b.x]
+            outside |= {j for j in pool if self.box(j).cx < b.x and any(   # an operator's script before the bar
+                op.x2 - 0.25 * op.w <= self.box(j).x <= op.x2 + OPERATOR_SCRIPT * self.reference
+                and self.box(j).y2 <= op.y2 for op in operators)}
         else:
             def over(j: int) -> bool:
                 return self.box(j).y2 <= b.y2 - reach * b.h

@@ -248,3 +248,13 @@ def test_a_tall_operator_s_limit_may_lie_far_below_it():
             ("-", 824, 146, 39, 10), ("a", 888, 131, 68, 47), (")", 950, 88, 30, 119), ("n", 980, 89, 62, 28)]
     symbols = [s(*row) for row in rows]
     assert to_latex(parse(symbols, 47.5, EdgeScorer()).tree) == r"f(z)=\sum_{n=-\infty}^{+\infty}a_{n}(z-a)^{n}"
+
+
+def test_an_operator_s_script_just_before_a_fraction_bar_stays_the_operator_s():
+    rows = [(r"\lim", 60, 36, 77, 96), ("a", 13, 162, 42, 28), (r"\rightarrow", 59, 153, 50, 29), ("+", 119, 150, 31, 31),
+            (r"\infty", 152, 146, 58, 28), (r"\int", 215, 37, 40, 119), ("0", 248, 150, 28, 30), ("a", 249, 21, 44, 29),
+            (r"\sin", 320, 17, 101, 70), ("(", 448, 20, 19, 57), ("x", 469, 27, 48, 46), (")", 475, 14, 50, 81),
+            ("-", 288, 89, 272, 11), ("x", 376, 123, 54, 42), ("d", 577, 31, 61, 83), ("x", 638, 69, 40, 49)]
+    symbols = [s(*row) for row in rows]
+    assert to_latex(parse(symbols, 46, EdgeScorer()).tree) == \
+        r"\lim_{a\rightarrow+\infty}\int_{0}^{a}\frac{\sin(x)}{x}dx"   # the a over the bar's start is the integral's
