@@ -119,7 +119,9 @@ class _Parser:
         neighbours. A fraction bar's seeds (``reach`` None) have their middle above (below) the
         bar's and end within its box (they may touch it), or, a letter drawn across the bar (a
         ``p``'s tail), their middle clearly off it; an operator's start past ``reach`` of its
-        height from its far edge."""
+        height from its far edge. A bar's rows leave out the signs level with it before it and an
+        operator's scripts just before it, reach less far past its start than past its end
+        (:data:`LEAD`), and run on past its end to what closely follows them (:data:`RUN_ON`)."""
         b = self.box(i)
         lo, hi = b.x - spread * b.w, b.x2 + spread * b.w
         near = NEAR * self.reference if reach is None else max(NEAR * self.reference, LIMIT_GAP * b.h)
