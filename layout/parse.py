@@ -38,13 +38,15 @@ INDEX_REACH = 0.3   # and this far right of its left edge (train_2014: each hold
 TICK = 0.25  # a root's contents start this share of its height past its left edge (its tick; valid_2013)
 CONTAINERS = LIMIT_OPERATORS | {r"\sqrt", "-"}   # what holds rows of its own, never a row crossing a bar
 NEAR = 1.2  # how far (in reference heights) a row may reach from its container or neighbour
+GROW = 1.4  # and grow from its own symbols: 0.6 of it sideways, half of it up or down (train_2014: 1.2 -> 1.4
+            # mended 20, among them 4 quadratic formulas, and lost 4; 1.5 lost an integral's limit on valid_2013)
 SIGN_LEVEL = 0.5   # a sign left of a fraction bar, its middle this close to the bar's (reference heights), is
                    # the fraction's own: -\frac{1}{2}, not \frac{-1}{2} (train_2014: 0.4-0.8 alike; a numerator's sign sits higher)
 LEAD = 0.5   # a fraction row reaches past its bar's start this share of how far it reaches past its end: what
              # comes before a fraction is often an operator's limit (\int_{a}^{b}\frac, \log_{2}\frac{1}{2}; train_2014: 0.5;
              # 0 took the sign of -b in the quadratic formula's numerator out, 0.75 mends fewer)
-OPERATOR_SCRIPT = 0.6   # what starts this close past a large operator before a fraction bar (reference heights),
-                        # not below the operator, is its script: \int_{a}^{b}\frac{...} (train_2014: 0.3-1.0 alike)
+OPERATOR_SCRIPT = 0.6   # what starts this close past a large operator before a fraction bar (reference heights)
+                        # is its script: \int_{a}^{b}\frac{...} (train_2014: 0.3-1.0 alike)
 RUN_ON = 0.3   # a fraction row runs on past its bar's end to what follows it this closely (reference heights):
                # \frac{e^{2}}{r^{2}} with the last 2 out beyond a short bar (train_2014: 0.1-0.3; 0.5 takes (\frac{a}{b})^{x}'s x)
 
@@ -95,9 +97,9 @@ class _Parser:
 
     # -- containers --------------------------------------------------------------------------
     def _grow(self, seeds: set[int], pool: set[int], allowed) -> set[int]:
-        """Add to ``seeds`` the symbols of ``pool`` near them (within NEAR reference heights), then
-        those whose middle lies within the grown row's box (a ``-`` between two fractions)."""
-        near = NEAR * self.reference
+        """Add to ``seeds`` the symbols of ``pool`` near them (within :data:`GROW` reference heights),
+        then those whose middle lies within the grown row's box (a ``-`` between two fractions)."""
+        near = GROW * self.reference
         found, frontier = set(seeds), list(seeds)
         while frontier:
             a = self.box(frontier.pop())
@@ -143,8 +145,7 @@ class _Parser:
                         and abs(self.box(j).cy - b.cy) <= SIGN_LEVEL * self.reference}   # the fraction's sign
             operators = [self.box(k) for k in pool if self.symbols[k].label in LIMIT_OPERATORS and self.box(k).x2 <= b.x]
             outside |= {j for j in pool if self.box(j).cx < b.x and any(   # an operator's script before the bar
-                op.x2 - 0.25 * op.w <= self.box(j).x <= op.x2 + OPERATOR_SCRIPT * self.reference
-                and self.box(j).y2 <= op.y2 for op in operators)}
+                op.x2 - 0.25 * op.w <= self.box(j).x <= op.x2 + OPERATOR_SCRIPT * self.reference for op in operators)}
         else:
             def over(j: int) -> bool:
                 return self.box(j).y2 <= b.y2 - reach * b.h

@@ -258,3 +258,12 @@ def test_an_operator_s_script_just_before_a_fraction_bar_stays_the_operator_s():
     symbols = [s(*row) for row in rows]
     assert to_latex(parse(symbols, 46, EdgeScorer()).tree) == \
         r"\lim_{a\rightarrow+\infty}\int_{0}^{a}\frac{\sin(x)}{x}dx"   # the a over the bar's start is the integral's
+
+
+def test_a_numerator_grows_across_a_writer_s_wide_gaps():
+    rows = [("x", 13, 98, 42, 78), ("=", 113, 142, 40, 33), ("-", 232, 105, 29, 7), ("b", 304, 54, 34, 75),
+            (r"\pm", 378, 43, 41, 81), (r"\sqrt", 463, 13, 295, 121), ("b", 505, 55, 36, 68), ("2", 547, 33, 31, 31),
+            ("-", 576, 96, 33, 12), ("4", 621, 44, 38, 81), ("a", 679, 71, 32, 41), ("c", 727, 70, 28, 34),
+            ("-", 282, 151, 436, 13), ("2", 445, 196, 59, 59), ("a", 528, 205, 39, 46)]
+    symbols = [s(*row) for row in rows]
+    assert to_latex(parse(symbols, 59, EdgeScorer()).tree) == r"x=\frac{-b\pm\sqrt{b^{2}-4ac}}{2a}"   # -b 0.75 heights apart
