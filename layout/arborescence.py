@@ -82,19 +82,20 @@ def best_tree(graph: nx.DiGraph, *, on_baseline: set[int] = frozenset(),
     """
     tree = _arborescence(graph)
     while True:
-        scripted = [v for v in on_baseline if _script_base(tree, v) not in (None, *script_holders)]
-        misplaced = scripted + [close for open_, close in brackets if _row(tree, close) != _row(tree, open_)]
+        scripted = {v: base for v in on_baseline if (base := _script_base(tree, v)) not in (None, *script_holders)}
+        misplaced = [*scripted] + [close for open_, close in brackets if _row(tree, close) != _row(tree, open_)]
         drop = [(next(tree.predecessors(v)), v) for v in misplaced if graph.in_degree(v) > 1]
         # a relation symbol with no other candidate parent follows the base whose script holds it
-        follow = [(_script_base(tree, v), v) for v in scripted if graph.in_degree(v) == 1]
+        follow = [(base, v) for v, base in scripted.items() if graph.in_degree(v) == 1]
         if not drop and not follow:
             return tree
         graph = graph.copy()
         for base, v in follow:
             parent = next(graph.predecessors(v))
-            graph.add_edge(base, v, **dict(graph.edges[parent, v], relation=Relation.RIGHT,
-                                           weight=graph.edges[parent, v]["weight"] if parent == base else np.log(FLOOR)))
-            if parent != base:
+            if parent == base:   # the head of the script row: the same edge, read on the base's row
+                graph.edges[parent, v]["relation"] = Relation.RIGHT
+            else:
+                graph.add_edge(base, v, **dict(graph.edges[parent, v], relation=Relation.RIGHT, weight=np.log(FLOOR)))
                 drop.append((parent, v))
         graph.remove_edges_from(drop)
         tree = _arborescence(graph)

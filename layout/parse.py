@@ -181,10 +181,10 @@ class _Parser:
         the last exponent of a denominator written beyond a short bar."""
         row = set(row)
 
-        def follows(j: int) -> bool:
+        def follows(j: int) -> bool:   # right of a row member, overlapping its rows, within RUN_ON of it
             o = self.box(j)
-            return any(self.box(k).x <= o.x and gaps(self.box(k), o)[0] <= RUN_ON * self.reference
-                       and gaps(self.box(k), o)[1] <= 0 for k in row)
+            return any(self.box(k).x <= o.x and (g := gaps(self.box(k), o))[0] <= RUN_ON * self.reference and g[1] <= 0
+                       for k in row)
         while more := {j for j in pool - row if self.box(j).cx > end and allowed(self.box(j)) and follows(j)}:
             row |= more
         return row
