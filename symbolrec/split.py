@@ -4,7 +4,8 @@ or a root's bar with its tick, off what they touch), and for what surely is no s
 least-ink paths between leaning letters; each piece is judged by the classifier, whose junk class
 marks pieces that are no symbol; a component is cut, up to twice, where that reads best. A component
 with a long bar, and junk that no cut parts well or only weakly, are also parted between the
-strokes of their skeleton where they meet."""
+strokes of their skeleton where they meet. A short fraction bar run into the one symbol over or
+under it comes off where that symbol still reads as itself."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import networkx as nx
 import numpy as np
 
 from symbolrec._types import BBox, Component
-from symbolrec.classify import best_reading, junk_probability
+from symbolrec.classify import JUNK, best_reading, junk_probability
 from symbolrec.segment import ink_box, merge
 
 MIN_WIDTH = 0.6     # narrower components (in reference heights) are never cut (valid_2013: 0.5-0.6; 0.9 missed `us`)
@@ -35,6 +36,11 @@ CLEAR_CUT = 0.8     # a cut whose pieces read jointly under this still lets the 
 SURE_PARTING = 0.9  # and one of them that reads this surely, and better, is taken instead (valid_2013: 0.7-0.8 / 0.9-0.95 alike)
 STROKES = 8         # components of more strokes than this are not parted along them
 CRUMB = 0.03        # bits of the rest smaller than this (reference heights squared) stay with the bar
+SHORT_BAR = (0.5, 0.8)     # a fraction bar run into the one symbol over or under it: this long, as BAR;
+SHORT_PIECE = (0.5, 1.5)   # that symbol this high (reference heights: a \sum's base is no fraction bar);
+EDGE = 0.1                 # the bar this close to the component's edge (reference heights, and a symbol's side);
+FACING = 0.5               # a symbol this close on the bar's other side (train_2014: at 1.0 a 2 over a subscript lost its base);
+UNSURE_WHOLE = 0.5         # and the whole read less surely than this, or as what is left without the bar (a 1's foot, not a 2's base)
 WHOLE_BAR = (2.0, 0.9)   # a bar this long (reference heights) keeps this share of its columns in one piece of a stroke parting or seam (valid_2013: 313-314 from 1.5 to 2.5)
 
 
@@ -118,15 +124,16 @@ def _longest_runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lengths, starts
 
 
-def _bar_rows(mask: np.ndarray, reference: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, float] | None:
-    """The rows of a long horizontal bar in ``mask`` (each row widened a pixel up and down, so that
-    a slightly tilted bar still makes long runs), with each row's longest run's length and start
-    and the length a bar needs; None without such a bar."""
+def _bar_rows(mask: np.ndarray, reference: float, bar: tuple[float, float] = BAR
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float] | None:
+    """The rows of a horizontal bar in ``mask`` at least ``bar`` long (see :data:`BAR`; each row
+    widened a pixel up and down, so that a slightly tilted bar still makes long runs), with each
+    row's longest run's length and start and the length a bar needs; None without such a bar."""
     level = mask.copy()
     level[1:] |= mask[:-1]
     level[:-1] |= mask[1:]
     lengths, starts = _longest_runs(level)
-    need = max(BAR[0] * reference, BAR[1] * mask.shape[1])
+    need = max(bar[0] * reference, bar[1] * mask.shape[1])
     rows = np.flatnonzero(lengths >= need)
     if not len(rows) or rows[-1] - rows[0] + 1 != len(rows) or len(rows) > 0.3 * reference:
         return None
@@ -155,6 +162,13 @@ def _bar_off(component: Component, reference: float, found) -> tuple[Component, 
         return None
     bar = np.zeros_like(mask)
     bar[rows[0]:rows[-1] + 1, x0:x1] = mask[rows[0]:rows[-1] + 1, x0:x1]
+    return _taken_off(component, bar, reference)
+
+
+def _taken_off(component: Component, bar: np.ndarray, reference: float) -> tuple[Component, ...] | None:
+    """The ``bar`` (a mask of the component's) and each connected piece of the rest, the rest's
+    crumbs given to the bar; None when nothing but crumbs is left."""
+    mask = component.mask
     count, labels, stats, _ = cv2.connectedComponentsWithStats((mask & ~bar).astype(np.uint8), connectivity=8)
     rest = []
     for k in range(1, count):
@@ -165,6 +179,41 @@ def _bar_off(component: Component, reference: float, found) -> tuple[Component, 
     if not rest:
         return None
     return tuple(_trim(piece, component.bbox) for piece in [bar, *rest])
+
+
+def edge_bar_pieces(component: Component, others: list[BBox], reference: float) -> tuple[Component, ...] | None:
+    """A short fraction bar joined to the one symbol over it (the foot of a ``1`` run into the bar
+    of ``\\frac{1}{3}``) or under it, taken off as :func:`bar_pieces` does: the bar runs along the
+    component's bottom (top) edge, past the rest at one end at least, under (over) the middle of
+    each piece of the rest, which is of a symbol's height (``SHORT_PIECE``); and the nearest of ``others``
+    centred under (over) the bar lies within ``FACING`` reference heights and is no bar itself.
+    None otherwise."""
+    found = _bar_rows(component.mask, reference, SHORT_BAR)
+    if found is None:
+        return None
+    rows, lengths, starts, _ = found
+    box, edge = component.bbox, max(2, round(EDGE * reference))
+    x0, x1 = box.x + starts[rows].min(), box.x + (starts[rows] + lengths[rows]).max()
+    bottom = rows[-1] >= box.h - edge
+    if bottom:
+        gaps = [(b.y - box.y2, b) for b in others if x0 <= b.cx <= x1 and b.y >= box.y2 - edge]
+    elif rows[0] < edge:
+        gaps = [(box.y - b.y2, b) for b in others if x0 <= b.cx <= x1 and b.y2 <= box.y + edge]
+    else:
+        return None
+    if not gaps:
+        return None
+    gap, facing = min(gaps, key=lambda g: g[0])
+    if gap > FACING * reference or facing.w >= 2 * facing.h:
+        return None
+    bar = np.zeros_like(component.mask)
+    band = slice(rows[0], None) if bottom else slice(0, rows[-1] + 1)
+    bar[band, x0 - box.x:x1 - box.x] = component.mask[band, x0 - box.x:x1 - box.x]
+    pieces = _taken_off(component, bar, reference)
+    if pieces is None or any(not x0 <= p.bbox.cx <= x1 or not SHORT_PIECE[0] <= p.bbox.h / reference <= SHORT_PIECE[1]
+                             or x0 + edge > p.bbox.x and p.bbox.x2 > x1 - edge for p in pieces[1:]):
+        return None
+    return pieces
 
 
 def strokes(mask: np.ndarray, reference: float) -> tuple[np.ndarray, nx.Graph] | None:
@@ -337,9 +386,31 @@ def _best_way(ways, classifier, reference: float, depth: int):
     return best
 
 
+def _edge_bar_off(component: Component, p: np.ndarray, others: list[BBox], classifier, reference: float):
+    """The pieces of :func:`edge_bar_pieces` as :func:`_best` gives them (each read on once more),
+    when each reads at least ``MIN_PART`` and the whole reads under ``UNSURE_WHOLE`` or as what
+    is left without the bar; None otherwise."""
+    pieces = edge_bar_pieces(component, others, reference)
+    if pieces is None:
+        return None
+    readings = classifier.classify(list(pieces), reference)
+    if best_reading(readings, classifier.labels).min() < MIN_PART or not (
+            best_reading(p, classifier.labels) < UNSURE_WHOLE
+            or len(pieces) == 2 and _label(readings[1], classifier) == _label(p, classifier)):
+        return None
+    return [triple for piece, q in zip(pieces, readings) for triple in _best(piece, q, classifier, reference, DEPTH - 1)]
+
+
+def _label(probabilities: np.ndarray, classifier) -> str:
+    """The likeliest real symbol (junk left out) of ``probabilities``."""
+    order = np.argsort(-probabilities)
+    return next(classifier.labels[k] for k in order if classifier.labels[k] != JUNK)
+
+
 def split(components: list[Component], probabilities: np.ndarray, classifier,
           reference: float) -> tuple[list[Component], np.ndarray]:
-    """Cut wide components where their pieces read as clear symbols, far better than the whole.
+    """Cut wide components where their pieces read as clear symbols, far better than the whole,
+    and take short fraction bars off the symbols run into them (:func:`edge_bar_pieces`).
 
     Parameters
     ----------
@@ -356,7 +427,9 @@ def split(components: list[Component], probabilities: np.ndarray, classifier,
         With each accepted cut replaced by its pieces, left to right.
     """
     out = []
-    for component, p in zip(components, probabilities):
-        out.extend(_best(component, p, classifier, reference, DEPTH))
+    for k, (component, p) in enumerate(zip(components, probabilities)):
+        others = [c.bbox for j, c in enumerate(components) if j != k]
+        out.extend(_edge_bar_off(component, p, others, classifier, reference)
+                   or _best(component, p, classifier, reference, DEPTH))
     out.sort(key=lambda item: (item[0].bbox.x, item[0].bbox.y))
     return [c for c, _, _ in out], np.array([p for _, p, _ in out]).reshape(len(out), -1)

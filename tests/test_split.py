@@ -5,7 +5,7 @@ import numpy as np
 from symbolrec._types import BBox
 from symbolrec.classify import best_reading, junk_probability
 from symbolrec.segment import segment
-from symbolrec.split import bar_pieces, columns, cut, split
+from symbolrec.split import bar_pieces, columns, cut, edge_bar_pieces, split
 
 
 class WidthReader:
@@ -134,6 +134,60 @@ def test_a_fraction_bar_is_taken_off_the_digit_it_touches():
     touching = [c for c in segment(ink) if c.bbox.h > 20][0]
     bar, digit = bar_pieces(touching, 40)
     assert bar.bbox == BBox(10, 20, 60, 3) and digit.bbox == BBox(38, 23, 4, 32)
+
+
+def one_on_short_bar(gap=4, stem=38):
+    """A '1' (a stem at column ``stem``) run into a short fraction bar under it, 1 reference height
+    (40 px) long, and a denominator ``gap`` px under the bar."""
+    ink = np.zeros((110, 60), bool)
+    ink[10:50, stem:stem + 4] = True   # the stem, touching ...
+    ink[50:54, 10:50] = True           # ... the bar
+    ink[54 + gap:94 + gap, 22:38] = True
+    return segment(ink)
+
+
+def test_a_short_fraction_bar_is_taken_off_the_one_run_into_it():
+    one, below = sorted(one_on_short_bar(), key=lambda c: c.bbox.y)
+    bar, stem = edge_bar_pieces(one, [below.bbox], 40)
+    assert (bar.bbox.x, bar.bbox.w, bar.bbox.y2) == (10, 40, 54) and bar.bbox.h <= 6
+    assert (stem.bbox.x, stem.bbox.w, stem.bbox.y) == (38, 4, 10) and stem.bbox.h >= 38
+
+
+def test_a_short_bar_is_kept_without_a_symbol_close_under_it():
+    one, below = sorted(one_on_short_bar(gap=30), key=lambda c: c.bbox.y)
+    assert edge_bar_pieces(one, [below.bbox], 40) is None
+    assert edge_bar_pieces(one, [], 40) is None
+
+
+def test_a_base_that_reaches_past_the_rest_at_neither_end_stays():
+    one, below = sorted(one_on_short_bar(stem=10), key=lambda c: c.bbox.y)
+    assert edge_bar_pieces(one, [below.bbox], 40) is not None     # a stem at one end: the bar reaches past the other
+    ink = np.zeros((110, 60), bool)
+    ink[10:50, 10:50] = True          # a block as wide as its base
+    ink[50:54, 10:50] = True
+    ink[58:98, 22:38] = True
+    block, below = sorted(segment(ink), key=lambda c: c.bbox.y)
+    assert edge_bar_pieces(block, [below.bbox], 40) is None
+
+
+def test_a_fraction_bar_is_taken_off_a_one_only_if_the_one_still_reads_as_itself():
+    class OneReader:   # reads the stem as a sure 1, the bar as -, a 1 with a foot as 1 too
+        labels = ("1", "-", "2")
+
+        def classify(self, components, reference):
+            return np.array([[0.05, 0.9, 0.05] if c.bbox.h < 10 else [0.9, 0.05, 0.05] for c in components])
+
+    parts = one_on_short_bar()
+    cut_parts, _ = split(parts, OneReader().classify(parts, 40), OneReader(), 40)
+    assert len(cut_parts) == 3
+
+    class TwoReader(OneReader):   # the whole is a 2 whose base is the bar: without it, no 2 is left
+        def classify(self, components, reference):
+            return np.array([[0.05, 0.9, 0.05] if c.bbox.h < 10 else [0.9, 0.05, 0.05] if c.bbox.w < 10
+                             else [0.05, 0.05, 0.9] for c in components])
+
+    cut_parts, _ = split(parts, TwoReader().classify(parts, 40), TwoReader(), 40)
+    assert len(cut_parts) == 2
 
 
 def test_strokes_joined_across_their_middles_are_no_bar():
