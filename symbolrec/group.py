@@ -29,8 +29,13 @@ BRACKET_SURE = 0.9          # ... this surely (S(A) is no \sin; the l of log may
 DOT = 0.35                  # largest size of a dot, in reference heights
 ROOT_GAP = 0.3              # a root's bar starts this close to its tick's top end, in reference heights
 DOT_ROOM = 0.8              # how far above a word's top its letters' dots reach, in reference heights
+FOOTED = frozenset({"1"})   # symbols drawn with a foot (:func:`_foot`): a bar whose middle lies
+FOOT = 0.75                 # this far down the symbol at least; a symbol under the bar (overlapping
+OVERLAP = 0.25              # this share of the narrower's width) and this close to it (reference heights),
+FACING = 0.5                # or overlapping it by no more than
+EDGE = 0.1                  # this, makes it a fraction's bar (train_2014: \frac{1}{3} read as a 1 with a foot)
 COMPOSED = {"=": {"-"}, r"\pm": {"+", "-"}, r"\geq": {r"\gt", "-"}, r"\leq": {r"\lt", "-"},
-            r"\rightarrow": {"-", r"\gt"}, r"\div": {"-", "."}}   # symbols drawn with others, and those others
+            r"\rightarrow": {"-", r"\gt"}, r"\div": {"-", "."}, "1": {"1", "-"}}   # symbols drawn with others (a 1 and its foot), and those others
 STACKED = frozenset({"=", r"\pm", r"\geq", r"\leq"})   # ... stacked, their parts of like width:
 SPAN = 2.0                  # the widest at most this many times the narrowest (a fraction bar over a minus is no =)
 
@@ -159,6 +164,21 @@ def _between(a: BBox, b: BBox, components: list[Component]) -> bool:
                and c.bbox.x2 > max(top.x, bottom.x) for c in components)
 
 
+def _foot(a: BBox, b: BBox, components: list[Component], reference: float) -> bool:
+    """Whether the flatter of ``a`` and ``b`` can be the other's foot: a bar at its bottom, under
+    it, with nothing close under the bar (``\\frac{1}{3}``'s bar between the 1 and the 3 is no foot)."""
+    bar, stem = (a, b) if a.w * b.h > b.w * a.h else (b, a)
+    if bar.cy < stem.y + FOOT * stem.h or min(bar.x2, stem.x2) <= max(bar.x, stem.x):
+        return False
+    for c in components:
+        box = c.bbox
+        overlap = min(box.x2, bar.x2) - max(box.x, bar.x)
+        if box != a and box != b and overlap >= OVERLAP * min(box.w, bar.w):
+            if -EDGE * reference <= box.y - bar.y2 <= FACING * reference:
+                return False
+    return True
+
+
 def _root(a: BBox, b: BBox, reference: float) -> bool:
     """A root's tick and its bar drawn apart: a long flat bar starting where the tick ends, at its top."""
     tick, bar = (a, b) if a.x < b.x else (b, a)
@@ -190,7 +210,7 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
         merge to be made; it must also beat the product of the parts' own best probabilities,
         unless it reads at least :data:`CERTAIN` (a tall ``=`` whose bars each read as a sure ``-``)
         or is a symbol drawn with the ones its parts read as (:data:`COMPOSED`: ``\\geq`` of a sure
-        ``>`` over a sure ``-``).
+        ``>`` over a sure ``-``). A merge read as a ``1`` is made only of a 1 and its foot (:func:`_foot`).
 
     Returns
     -------
@@ -198,7 +218,7 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
         The grouped components (left to right) and each one's class probabilities.
     """
     components = list(components)
-    multipart = np.array([label in classifier.info.multipart for label in classifier.labels])
+    multipart = np.array([label in classifier.info.multipart or label in COMPOSED for label in classifier.labels])
     seldom = np.array([label in classifier.info.seldom_multipart for label in classifier.labels])
     words = np.array([label in WORDS for label in classifier.labels])
     starts = words | [label in OPENERS or any(label in (w[1], w[1].upper()) for w in WORDS) for label in classifier.labels]
@@ -230,7 +250,12 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
         built = np.array([g in pairs and _composed(classifier.labels[int(np.argmax(scores[n]))],
                                                    [classifier.labels[int(np.argmax(probabilities[i]))] for i in g],
                                                    [components[i].bbox for i in g]) for n, g in enumerate(groups)])
-        gain = np.where((best >= sure) & ((best > apart) | (best >= CERTAIN) | built), np.maximum(best - apart, 0), -1.0)
+        # a 1 and its foot, not a 1 over a fraction bar
+        footless = np.array([classifier.labels[int(np.argmax(scores[n]))] in FOOTED
+                             and not (g in pairs and _foot(*[components[i].bbox for i in g], components, reference))
+                             for n, g in enumerate(groups)])
+        gain = np.where((best >= sure) & ((best > apart) | (best >= CERTAIN) | built) & ~footless,
+                        np.maximum(best - apart, 0), -1.0)
         k = int(np.argmax(gain))
         if gain[k] < 0:
             break

@@ -146,6 +146,34 @@ def test_a_symbol_drawn_with_sure_symbols_is_built_though_they_read_better_apart
     assert len(grouped) == 2
 
 
+class FootReader:
+    """Reads a stem as a sure '1', a bar as a sure '-', the two together as a '1' less surely, and
+    anything else (a denominator) as an unsure 'x'. The model lists no multi-part symbol."""
+
+    labels = ("1", "-", "x")
+    info = ModelInfo(labels, frozenset(), {})
+
+    def classify(self, components, reference):
+        def read(c):
+            if len(segment(c.mask)) == 2:
+                return [0.9, 0.05, 0.05]
+            return [0.99, 0.005, 0.005] if c.bbox.w <= 14 else [0.005, 0.99, 0.005] if c.bbox.h < 10 else [0.3, 0.1, 0.6]
+        return np.array([read(c) for c in components], float)
+
+
+def test_a_one_takes_its_foot_but_not_a_fraction_bar_with_a_denominator_under_it():
+    reader = FootReader()
+    footed = blobs((20, 40, 30, 14), (53, 34, 4, 26))     # a 1, and a bar just under its bottom
+    grouped, probabilities = group(footed, reader.classify(footed, 30), reader, 30)
+    assert len(grouped) == 1 and reader.labels[int(probabilities[0].argmax())] == "1"
+    fraction = blobs((20, 40, 30, 14), (53, 34, 4, 26), (62, 38, 26, 18))   # ... and a denominator under the bar
+    grouped, _ = group(fraction, reader.classify(fraction, 30), reader, 30)
+    assert len(grouped) == 3
+    beside = blobs((20, 40, 30, 14), (33, 10, 4, 24))     # a minus before the 1: no foot
+    grouped, _ = group(beside, reader.classify(beside, 30), reader, 30)
+    assert len(grouped) == 2
+
+
 def test_a_symbol_larger_than_the_expression_is_measured_against_its_own_size():
     from symbolrec.group import candidates
 
