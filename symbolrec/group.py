@@ -27,6 +27,7 @@ WORD_PARTS = 4              # most pieces in a word (l, ı, its dot, m)
 BRACKETS = frozenset({"(", ")", "[", "]"})   # no letter of a word after its first reads surely as one ...
 BRACKET_SURE = 0.9          # ... this surely (S(A) is no \sin; the l of log may read as '('; valid_2013: 0.9-0.97)
 DOT = 0.35                  # largest size of a dot, in reference heights
+ROOT = r"\sqrt"
 ROOT_GAP = 0.3              # a root's bar starts this close to its tick's top end, in reference heights
 DOT_ROOM = 0.8              # how far above a word's top its letters' dots reach, in reference heights
 FOOTED = frozenset({"1"})   # symbols drawn with a foot (:func:`_foot`): a bar whose middle lies
@@ -202,7 +203,8 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
         The classifier's reading of each component.
     classifier : Classifier
         Scores the merged candidates; its ``info.multipart`` names the labels worth building (its
-        ``info.seldom_multipart`` those built only when the merge reads at least :data:`CERTAIN`).
+        ``info.seldom_multipart`` those built only when the merge reads at least :data:`CERTAIN`,
+        but for a root's tick and bar drawn apart, which build ``\\sqrt`` as any multi-part symbol).
     reference : float
         Typical symbol height in pixels.
     threshold, word_threshold : float
@@ -241,6 +243,10 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
         # than its parts read apart (their joint probability) or near certainly
         near_certain = np.where(seldom, scores, 0).max(axis=1)
         as_part = np.maximum(np.where(multipart, scores, 0).max(axis=1), np.where(near_certain >= CERTAIN, near_certain, 0))
+        if ROOT in classifier.labels:   # a root's tick and bar drawn apart build it as any multi-part symbol
+            rooted = [g in pairs and len(g) == 2 and _root(components[g[0]].bbox, components[g[1]].bbox, reference)
+                      for g in groups]
+            as_part = np.maximum(as_part, np.where(rooted, scores[:, classifier.labels.index(ROOT)], 0))
         as_part = as_part * [g in pairs for g in groups]
         as_word = np.where(words, scores, 0).max(axis=1) * [g in runs for g in groups]
         best = np.maximum(as_part, as_word)

@@ -257,8 +257,16 @@ class RootReader:
 
 
 def test_a_symbol_seldom_drawn_in_two_strokes_is_built_only_when_read_near_certainly():
-    parts = blobs((34, 10, 30, 10), (36, 22, 4, 40))      # a root's tick rising to its bar, just clear of it
+    parts = blobs((34, 10, 30, 10), (50, 22, 4, 40))      # a bar from the middle of a stroke: no root's shape
     for together, expected in ((0.995, 1), (0.95, 2)):
+        reader = RootReader(together)
+        grouped, _ = group(parts, reader.classify(parts, 30), reader, 30)
+        assert len(grouped) == expected
+
+
+def test_a_root_drawn_as_tick_and_bar_is_built_when_read_better_than_apart():
+    parts = blobs((34, 10, 30, 10), (36, 22, 4, 40))      # a root's tick rising to its bar, just clear of it
+    for together, expected in ((0.95, 1), (0.9, 2), (0.5, 2)):   # apart: 0.97 x 0.97
         reader = RootReader(together)
         grouped, _ = group(parts, reader.classify(parts, 30), reader, 30)
         assert len(grouped) == expected
