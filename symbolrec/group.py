@@ -12,6 +12,7 @@ from symbolrec.segment import merge
 
 MAX_GAP = (0.35, 0.7)       # largest horizontal, vertical gap between parts, in reference heights
 LEG_GAP = 0.15              # a part this close under a bar's end, in reference heights, is a leg (\pi), not a denominator
+STROKE = 3.0                # ... or anywhere when it is a thin stroke, this many times as high as wide (a \pi's legs under an overhanging bar)
 LEG_END = 0.3               # ... when its middle is within this share of the bar's width from an end (train_2014)
 DOT_GAP = 0.9               # largest vertical gap between a dot and its symbol (an i's dot written high; train_2014)
 MAX_SIZE = (3.0, 2.0)       # largest width, height of a multi-part symbol, in reference heights (a long \rightarrow, an i with a tall stem)
@@ -147,11 +148,12 @@ def _dot(box: BBox, reference: float) -> bool:
 def _fraction(a: BBox, b: BBox, reference: float) -> bool:
     """A bar more than twice as wide as a (non-dot) symbol stacked over or under it: a fraction, not
     ``±`` (whose bar may be 1.7 times its plus) or ``≤``, nor ``→``, whose head spans its shaft's
-    height, nor a ``\\pi`` whose leg starts at one end of its bar."""
+    height, nor a ``\\pi`` whose leg starts at one end of its bar, or anywhere under it as a thin stroke
+    (the classifier then tells a leg from a ``1`` in a denominator)."""
     bar, other = (a, b) if a.w * b.h > b.w * a.h else (b, a)
     beside = other.y < bar.cy < other.y2
     leg = (max(other.y - bar.y2, bar.y - other.y2) < LEG_GAP * reference
-           and min(other.cx - bar.x, bar.x2 - other.cx) < LEG_END * bar.w)
+           and (min(other.cx - bar.x, bar.x2 - other.cx) < LEG_END * bar.w or STROKE * other.w <= other.h))
     return bar.w > 3 * bar.h and other.h > 0.3 * reference and bar.w > 2 * other.w and not beside and not leg
 
 

@@ -280,13 +280,16 @@ def test_two_bars_with_a_symbol_between_them_make_no_equals_sign():
     assert candidates(blobs((30, 10, 4, 90), (52, 20, 4, 70)), 30) == [(0, 1)]   # nothing between: may be =
 
 
-def test_a_leg_under_a_bar_end_may_join_it_but_a_denominator_under_its_middle_may_not():
+def test_a_leg_under_a_bar_end_or_a_thin_leg_anywhere_may_join_it_but_a_denominator_may_not():
     from symbolrec.group import candidates
 
     pi = blobs((30, 10, 4, 60), (36, 16, 26, 6), (36, 58, 26, 6))   # a bar, two legs starting just under its ends
     assert (0, 1) in candidates(pi, 30) and (0, 2) in candidates(pi, 30)
-    fraction = blobs((30, 10, 4, 60), (36, 36, 26, 8))               # as close under the bar's middle: a denominator
+    fraction = blobs((30, 10, 4, 60), (36, 30, 26, 20))              # as close under the bar's middle: a denominator
     assert candidates(fraction, 30) == []
+    overhung = blobs((30, 10, 4, 90), (36, 36, 26, 6), (36, 66, 26, 6))   # thin legs under a bar reaching past them
+    assert (0, 1) in candidates(overhung, 30) and (0, 2) in candidates(overhung, 30)
+    assert candidates(blobs((30, 10, 4, 90), (46, 36, 26, 6)), 30) == []   # a stroke further down: a denominator
 
 
 def test_a_root_bar_drawn_apart_from_its_tick_may_join_it_however_long():
