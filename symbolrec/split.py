@@ -40,7 +40,7 @@ SHORT_BAR = (0.5, 0.8)     # a fraction bar run into the one symbol over or unde
 SHORT_PIECE = (0.5, 1.5)   # that symbol this high (reference heights: a \sum's base is no fraction bar);
 EDGE = 0.1                 # the bar this close to the component's edge (reference heights, and a symbol's side);
 FACING = 0.5               # a symbol this close on the bar's other side (train_2014: at 1.0 a 2 over a subscript lost its base);
-UNSURE_WHOLE = 0.5         # and the whole read less surely than this, or as what is left without the bar (a 1's foot, not a 2's base)
+UNSURE_WHOLE = 0.9         # and the whole read less surely than this, or as what is left without the bar (a 1's foot, not a 2's base)
 WHOLE_BAR = (2.0, 0.9)   # a bar this long (reference heights) keeps this share of its columns in one piece of a stroke parting or seam (valid_2013: 313-314 from 1.5 to 2.5)
 
 
