@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--limit", type=int, default=None, help="first N expressions only")
     evaluate.add_argument("--every", type=int, default=1, help="every N-th expression only (a quick look at train_2014)")
     evaluate.add_argument("--offset", type=int, default=0, help="with --every, start from this expression")
+    evaluate.add_argument("--half", type=int, choices=(0, 1), default=None,
+                          help="train_2014 only: read this half with the classifier trained on the other "
+                               "(data/halves/K, from training.train_symbols --half K), which never saw it")
     evaluate.add_argument("--report", type=Path, default=None, help="JSON report (default: reports/SPLIT.json)")
     evaluate.add_argument("--style", choices=("clean", "photo"), default="clean",
                           help="score clean drawings, or each drawing photographed on paper (training.photo)")
@@ -162,10 +165,21 @@ def evaluate(args) -> int:
 
     if args.every < 1 or args.offset < 0:
         raise SystemExit("handmath evaluate: --every must be at least 1 and --offset at least 0")
-    report = run(Recognizer(), _data_dir(args), args.split, limit=args.limit, every=args.every,
-                 offset=args.offset, style=args.style)
+    model = None
+    if args.half is not None:
+        from training.crohme import HALVES
+
+        model = HALVES / str(1 - args.half) / "symbols.tflite"
+        if args.split != "train_2014":
+            raise SystemExit("handmath evaluate: --half is for train_2014, which the shipped classifier learned from")
+        if not model.exists():
+            raise SystemExit(f"handmath evaluate: no {model}: python -m training.train_symbols "
+                             f"--half {1 - args.half} --out {model.parent}")
+    report = run(Recognizer(model), _data_dir(args), args.split, limit=args.limit, every=args.every,
+                 offset=args.offset, half=args.half, style=args.style)
     summary = report.summary()
     default = args.split if args.style == "clean" else f"{args.split}_{args.style}"
+    default += "" if args.half is None else f"_half{args.half}"
     path = args.report or Path("reports") / f"{default}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     details = [o.__dict__ | {"token_errors": o.token_errors, "failed_at": o.failed_at} for o in report.outcomes]

@@ -21,7 +21,7 @@ from handmath.recognize import Recognizer
 from latexgen import latex_tokens, to_latex
 from layout import parse
 from symbolrec import HandmathError, Symbol, features
-from training.crohme import InkExpression, read_split
+from training.crohme import InkExpression, in_half, read_split
 from training.photo import photo, read_like_recogniser
 from training.render import Pen, render
 from training.symbols import same_ink
@@ -148,10 +148,12 @@ def _structure_alone(truth: list[tuple[str, np.ndarray]], want: str, scorer) -> 
 
 
 def evaluate(recognizer: Recognizer, data_dir: Path, split: str, *, limit: int | None = None,
-             every: int = 1, offset: int = 0, progress: bool = True, style: str = "clean",
+             every: int = 1, offset: int = 0, half: int | None = None, progress: bool = True, style: str = "clean",
              degradations: str | list[str] | None = None) -> Report:
     """Render, recognise and score every expression of ``split`` (those with a MathML truth), or
-    with ``every`` only each ``every``-th from the ``offset``-th (a quick look at train_2014).
+    with ``every`` only each ``every``-th from the ``offset``-th (a quick look at train_2014), of
+    ``half`` of them only where given (:func:`training.crohme.in_half`: what a classifier trained on
+    the other half never saw).
 
     ``style="photo"`` photographs each rendering first (``degradations``: the names of
     :data:`training.photo.DEGRADATIONS` to apply, all of them by default). The few expressions
@@ -160,7 +162,8 @@ def evaluate(recognizer: Recognizer, data_dir: Path, split: str, *, limit: int |
     if style not in ("clean", "photo"):
         raise ValueError(f"style must be 'clean' or 'photo', got {style!r}")
     report = Report(split)
-    expressions = [e for e in read_split(data_dir, split, limit=limit) if e.tree is not None][offset::every]
+    expressions = [e for i, e in enumerate(read_split(data_dir, split, limit=limit))
+                   if e.tree is not None and in_half(i, half)][offset::every]
     for expr in tqdm(expressions, desc=f"evaluate {split}", unit="expr", disable=not progress):
         truth = to_latex(expr.tree)
         try:

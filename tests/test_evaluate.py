@@ -80,3 +80,11 @@ def test_evaluate_takes_every_nth_expression(recognizer, archive):
     whole = evaluate(recognizer, archive, "test_2014", progress=False)
     assert [o.name for o in every.outcomes] == [o.name for o in whole.outcomes][1::2]
     assert every.summary()["too_large_to_draw"] == 0
+
+
+def test_evaluate_takes_one_half_of_the_expressions(recognizer, archive):
+    halves = [evaluate(recognizer, archive, "test_2014", half=k, progress=False) for k in (0, 1)]
+    whole = evaluate(recognizer, archive, "test_2014", progress=False)
+    names = [[o.name for o in h.outcomes] for h in halves]
+    assert sorted(names[0] + names[1]) == sorted(o.name for o in whole.outcomes)
+    assert names[0] and names[1] and not set(names[0]) & set(names[1])

@@ -203,6 +203,9 @@ def read_split(data_dir: Path | str, split: str, *, limit: int | None = None) ->
                 log.warning("skipped %s", err)
 
 
+HALVES = Path("data/halves")   # the out-of-fold classifiers, HALVES/K trained on half K (training.train_symbols --half K)
+
+
 def in_half(index: int, half: int | None) -> bool:
     """Whether a split's ``index``-th expression (file-name order) is in ``half``: 0 the even places,
     1 the odd ones, None all. The out-of-fold classifiers of training/train_relabel.py learn one each."""

@@ -38,8 +38,6 @@ from training.context_prior import count
 from training.photo import read_like_recogniser
 from training.render import Pen, render
 
-HALVES = Path("data/halves")
-
 
 def choices(expressions, recognizer: Recognizer, prior: ContextPrior, labels: tuple[str, ...], desc: str):
     """Yield (:class:`Choice`, true label or None) for every unsure symbol of the one-line
@@ -114,7 +112,7 @@ def plot_curves(curves: dict, path: Path) -> None:
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=crohme.default_data_dir(), help="CROHME archives")
-    parser.add_argument("--halves", type=Path, default=HALVES,
+    parser.add_argument("--halves", type=Path, default=crohme.HALVES,
                         help="the out-of-fold classifiers: HALVES/0 and HALVES/1 (training.train_symbols --half)")
     parser.add_argument("--out", type=Path, default=RELABEL)
     parser.add_argument("--curves", type=Path, default=Path("docs/relabel_curves.png"))
