@@ -132,8 +132,10 @@ def _bar_rows(mask: np.ndarray, reference: float, bar: tuple[float, float] = BAR
     level = mask.copy()
     level[1:] |= mask[:-1]
     level[:-1] |= mask[1:]
-    lengths, starts = _longest_runs(level)
     need = max(bar[0] * reference, bar[1] * mask.shape[1])
+    if np.count_nonzero(level, axis=1).max() < need:   # no row holds that much ink, let alone a run of it
+        return None
+    lengths, starts = _longest_runs(level)
     rows = np.flatnonzero(lengths >= need)
     if not len(rows) or rows[-1] - rows[0] + 1 != len(rows) or len(rows) > 0.3 * reference:
         return None
