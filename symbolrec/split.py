@@ -5,7 +5,8 @@ least-ink paths between leaning letters; each piece is judged by the classifier,
 marks pieces that are no symbol; a component is cut, up to twice, where that reads best. A component
 with a long bar, and junk that no cut parts well or only weakly, are also parted between the
 strokes of their skeleton where they meet. A short fraction bar run into the one symbol over or
-under it comes off where that symbol still reads as itself."""
+under it comes off where that symbol still reads as itself, and what touches a root's bar from
+under it where the root still reads as one."""
 
 from __future__ import annotations
 
@@ -41,6 +42,11 @@ SHORT_PIECE = (0.5, 1.5)   # that symbol this high (reference heights: a \sum's 
 EDGE = 0.1                 # the bar this close to the component's edge (reference heights, and a symbol's side);
 FACING = 0.5               # a symbol this close on the bar's other side (train_2014: at 1.0 a 2 over a subscript lost its base);
 UNSURE_WHOLE = 0.9         # and the whole read less surely than this, or as what is left without the bar (a 1's foot, not a 2's base)
+ROOT = r"\sqrt"
+ROOT_TOP = 0.25            # a root's bar: the columns whose ink starts in this top share of its height,
+THICK = 1.5                # followed down this many times the pen's median thickness there;
+HELD = 0.4                 # a piece under it this high (reference heights) comes off
+SURE_PIECE = 0.5           # when it reads this surely (train_2014 halves: 6 mended, none lost)
 WHOLE_BAR = (2.0, 0.9)   # a bar this long (reference heights) keeps this share of its columns in one piece of a stroke parting or seam (valid_2013: 313-314 from 1.5 to 2.5)
 
 
@@ -403,6 +409,54 @@ def _edge_bar_off(component: Component, p: np.ndarray, others: list[BBox], class
     return [triple for piece, q in zip(pieces, readings) for triple in _best(piece, q, classifier, reference, DEPTH - 1)]
 
 
+def root_bar_pieces(component: Component, reference: float) -> tuple[Component, ...] | None:
+    """A root and what touches its bar from under it (an exponent written up against the bar):
+    the bar followed along the top of the ink, column by column, at the pen's thickness, however it
+    slants; the root is that band with the tick and crumbs, then each other piece of a symbol's height
+    (``HELD`` reference heights) under the bar short of its end (the hook there is the root's own)
+    and above the root's lowest ink (its vertex, where the stroke rising to the bar starts).
+    None without such a piece."""
+    mask = component.mask
+    height = mask.shape[0]
+    inked = mask.any(axis=0)
+    top = np.where(inked, mask.argmax(axis=0), height)
+    high = inked & (top < ROOT_TOP * height)                 # columns whose ink starts near the top: the bar
+    if high.sum() < MIN_WIDTH * reference:
+        return None
+    runs = np.array([np.argmin(np.r_[mask[top[x]:, x], False]) for x in np.flatnonzero(high)])
+    thick = int(np.ceil(THICK * np.median(runs)))
+    band = np.zeros_like(mask)
+    for x in np.flatnonzero(high):
+        band[top[x]:top[x] + thick, x] = mask[top[x]:top[x] + thick, x]
+    pieces = _taken_off(component, band, reference)
+    if pieces is None:
+        return None
+    bar_end = component.bbox.x + np.flatnonzero(high)[-1]
+    start = component.bbox.x + np.flatnonzero(high)[0]
+    lowest = component.bbox.y2 - EDGE * reference   # the root's vertex is its lowest ink
+    held = [p for p in pieces[1:] if p.bbox.h >= HELD * reference and p.bbox.x > start
+            and p.bbox.x2 < bar_end - EDGE * reference and p.bbox.y2 < lowest]
+    if not held:
+        return None
+    return (merge([p for p in pieces if not any(p is h for h in held)]), *held)
+
+
+def _root_off(component: Component, p: np.ndarray, classifier, reference: float):
+    """A component read as a root parted by :func:`root_bar_pieces`, as :func:`_best` gives the
+    pieces, when the root still reads as one and each other piece at least ``SURE_PIECE``; None
+    otherwise. A root reads surely with or without what touches it, so no cut reads ``GAIN`` times better."""
+    if ROOT not in classifier.labels or _label(p, classifier) != ROOT:
+        return None
+    pieces = root_bar_pieces(component, reference)
+    if pieces is None:
+        return None
+    readings = classifier.classify(list(pieces), reference)
+    if _label(readings[0], classifier) != ROOT or best_reading(readings[1:], classifier.labels).min() < SURE_PIECE:
+        return None
+    return [(pieces[0], readings[0], float(best_reading(readings[0], classifier.labels)))] + [
+        triple for piece, q in zip(pieces[1:], readings[1:]) for triple in _best(piece, q, classifier, reference, DEPTH - 1)]
+
+
 def _label(probabilities: np.ndarray, classifier) -> str:
     """The likeliest real symbol (junk left out) of ``probabilities``."""
     order = np.argsort(-probabilities)
@@ -412,7 +466,8 @@ def _label(probabilities: np.ndarray, classifier) -> str:
 def split(components: list[Component], probabilities: np.ndarray, classifier,
           reference: float) -> tuple[list[Component], np.ndarray]:
     """Cut wide components where their pieces read as clear symbols, far better than the whole,
-    and take short fraction bars off the symbols run into them (:func:`edge_bar_pieces`).
+    take short fraction bars off the symbols run into them (:func:`edge_bar_pieces`) and roots off
+    what touches their bars (:func:`root_bar_pieces`).
 
     Parameters
     ----------
@@ -432,6 +487,7 @@ def split(components: list[Component], probabilities: np.ndarray, classifier,
     for k, (component, p) in enumerate(zip(components, probabilities)):
         others = [c.bbox for j, c in enumerate(components) if j != k]
         out.extend(_edge_bar_off(component, p, others, classifier, reference)
+                   or _root_off(component, p, classifier, reference)
                    or _best(component, p, classifier, reference, DEPTH))
     out.sort(key=lambda item: (item[0].bbox.x, item[0].bbox.y))
     return [c for c, _, _ in out], np.array([p for _, p, _ in out]).reshape(len(out), -1)

@@ -5,7 +5,7 @@ import numpy as np
 from symbolrec._types import BBox
 from symbolrec.classify import best_reading, junk_probability
 from symbolrec.segment import segment
-from symbolrec.split import bar_pieces, columns, cut, edge_bar_pieces, split
+from symbolrec.split import bar_pieces, columns, cut, edge_bar_pieces, root_bar_pieces, split
 
 
 class WidthReader:
@@ -362,3 +362,41 @@ def test_a_weak_column_cut_yields_to_a_sure_stroke_parting():
     pieces, _ = split(parts, reader.classify(parts, 40), reader, 40)
     assert sorted((p.bbox.w, p.bbox.h) for p in pieces)[0][0] <= 6       # the stem alone,
     assert max(p.bbox.w for p in pieces) == 30                            # beside the whole bar
+
+
+def root_with(*extra):
+    """A root drawn in one stroke (tick, vertex, a bar slanting up to the right) and ``extra`` rectangles (y, x, h, w)."""
+    import cv2
+
+    ink = np.zeros((110, 220), np.uint8)
+    for a, b in (((5, 62), (15, 55)), ((15, 55), (30, 100)), ((30, 100), (50, 12)), ((50, 12), (210, 6))):
+        cv2.line(ink, a, b, 1, 4)
+    for y, x, h, w in extra:
+        ink[y:y + h, x:x + w] = 1
+    return [c for c in segment(ink.astype(bool)) if c.bbox.w > 100][0]
+
+
+def test_what_touches_a_slanting_root_bar_from_under_it_comes_off():
+    root, held = root_bar_pieces(root_with((11, 120, 26, 18)), 40)    # an exponent written up against the bar
+    assert (held.bbox.x, held.bbox.w) == (120, 18) and held.bbox.y >= 12
+    assert root.bbox.x == root_with().bbox.x and root.bbox.w == root_with().bbox.w
+    assert root_bar_pieces(root_with(), 40) is None                     # nothing touches it
+    assert root_bar_pieces(root_with((6, 208, 24, 4)), 40) is None      # a hook down from the bar's end is the root's own
+
+
+def test_a_root_parts_from_what_touches_its_bar_only_if_that_reads_surely():
+    class RootReader:   # a root (whole or without the exponent) surely, anything narrower as a 2 of set probability
+        labels = (r"\sqrt", "2", "junk")
+
+        def __init__(self, two):
+            self.two = two
+
+        def classify(self, components, reference):
+            return np.array([[0.99, 0.005, 0.005] if c.bbox.w > 100 else [0.0, self.two, 1 - self.two]
+                             for c in components])
+
+    root = root_with((11, 120, 26, 18))
+    for two, expected in ((0.9, 2), (0.3, 1)):
+        reader = RootReader(two)
+        parts, _ = split([root], reader.classify([root], 40), reader, 40)
+        assert len(parts) == expected
