@@ -423,11 +423,11 @@ def root_bar_pieces(component: Component, reference: float) -> tuple[Component, 
     high = inked & (top < ROOT_TOP * height)                 # columns whose ink starts near the top: the bar
     if high.sum() < MIN_WIDTH * reference:
         return None
-    runs = np.array([np.argmin(np.r_[mask[top[x]:, x], False]) for x in np.flatnonzero(high)])
-    thick = int(np.ceil(THICK * np.median(runs)))
-    band = np.zeros_like(mask)
-    for x in np.flatnonzero(high):
-        band[top[x]:top[x] + thick, x] = mask[top[x]:top[x] + thick, x]
+    rows = np.arange(height)[:, None]
+    under = rows >= top[None, :]
+    gap = np.where((under & ~mask).any(axis=0), (under & ~mask).argmax(axis=0), height)   # first blank under the top
+    thick = int(np.ceil(THICK * np.median((gap - top)[high])))
+    band = mask & under & (rows < top[None, :] + thick) & high[None, :]
     pieces = _taken_off(component, band, reference)
     if pieces is None:
         return None
