@@ -15,6 +15,7 @@ from symbolrec._types import Component, Symbol
 MODELS = Path(__file__).resolve().parent / "models"
 TOP_K = 5
 JUNK = "junk"   # the class of pieces that are no symbol: half a symbol, two touching ones
+ROOT = r"\sqrt"
 
 
 def junk_probability(probabilities: np.ndarray, labels: tuple[str, ...]) -> np.ndarray:
@@ -29,6 +30,11 @@ def best_reading(probabilities: np.ndarray, labels: tuple[str, ...]) -> np.ndarr
     if JUNK in labels:
         probabilities = np.delete(probabilities, labels.index(JUNK), axis=-1)
     return probabilities.max(axis=-1)
+
+
+def best_label(probabilities: np.ndarray, labels: tuple[str, ...]) -> str:
+    """The likeliest real symbol (the junk class left out) of one reading."""
+    return next(labels[k] for k in np.argsort(-np.asarray(probabilities)) if labels[k] != JUNK)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from symbolrec._types import BBox, Component
-from symbolrec.classify import JUNK, Classifier, best_reading
+from symbolrec.classify import JUNK, ROOT, Classifier, best_reading
 from symbolrec.segment import merge
 
 MAX_GAP = (0.35, 0.7)       # largest horizontal, vertical gap between parts, in reference heights
@@ -28,7 +28,6 @@ WORD_PARTS = 4              # most pieces in a word (l, ı, its dot, m)
 BRACKETS = frozenset({"(", ")", "[", "]"})   # no letter of a word after its first reads surely as one ...
 BRACKET_SURE = 0.9          # ... this surely (S(A) is no \sin; the l of log may read as '('; valid_2013: 0.9-0.97)
 DOT = 0.35                  # largest size of a dot, in reference heights
-ROOT = r"\sqrt"
 ROOT_GAP = 0.3              # a root's bar starts this close to its tick's top end, in reference heights
 DOT_ROOM = 0.8              # how far above a word's top its letters' dots reach, in reference heights
 FOOTED = frozenset({"1"})   # symbols drawn with a foot (:func:`_foot`): a bar whose middle lies
@@ -241,13 +240,14 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
             scores = classifier.classify([m for _, m in new], reference)
             read.update((key, (m, p)) for (key, m), p in zip(new, scores))
         scores = np.stack([read[key][1] for key in keys])
+        merged = [classifier.labels[int(np.argmax(s))] for s in scores]   # what each merge reads as
+        boxes = [[components[i].bbox for i in g] for g in groups]
         # a pair may make a multi-part symbol, a run a word: each read surely enough, and better
         # than its parts read apart (their joint probability) or near certainly
         near_certain = np.where(seldom, scores, 0).max(axis=1)
         as_part = np.maximum(np.where(multipart, scores, 0).max(axis=1), np.where(near_certain >= CERTAIN, near_certain, 0))
         if ROOT in classifier.labels:   # a root's tick and bar drawn apart build it as any multi-part symbol
-            rooted = [g in pairs and len(g) == 2 and _root(components[g[0]].bbox, components[g[1]].bbox, reference)
-                      for g in groups]
+            rooted = [g in pairs and len(g) == 2 and _root(*box, reference) for g, box in zip(groups, boxes)]
             as_part = np.maximum(as_part, np.where(rooted, scores[:, classifier.labels.index(ROOT)], 0))
         as_part = as_part * [g in pairs for g in groups]
         as_word = np.where(words, scores, 0).max(axis=1) * [g in runs for g in groups]
@@ -255,12 +255,10 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
         sure = np.where(as_word > as_part, word_threshold, threshold)
         apart = np.array([np.prod(best_reading(probabilities[list(g)], classifier.labels)) for g in groups])
         # a symbol drawn with others (= of two -) is built though its parts read as surely apart
-        built = np.array([g in pairs and _composed(classifier.labels[int(np.argmax(scores[n]))],
-                                                   [classifier.labels[int(np.argmax(probabilities[i]))] for i in g],
-                                                   [components[i].bbox for i in g]) for n, g in enumerate(groups)])
+        built = np.array([g in pairs and _composed(merged[n], [classifier.labels[int(np.argmax(probabilities[i]))] for i in g],
+                                                   boxes[n]) for n, g in enumerate(groups)])
         # a 1 and its foot, not a 1 over a fraction bar
-        footless = np.array([classifier.labels[int(np.argmax(scores[n]))] in FOOTED
-                             and not (g in pairs and _foot(*[components[i].bbox for i in g], components, reference))
+        footless = np.array([merged[n] in FOOTED and not (g in pairs and _foot(*boxes[n], components, reference))
                              for n, g in enumerate(groups)])
         gain = np.where((best >= sure) & ((best > apart) | (best >= CERTAIN) | built) & ~footless,
                         np.maximum(best - apart, 0), -1.0)

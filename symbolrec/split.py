@@ -15,7 +15,7 @@ import networkx as nx
 import numpy as np
 
 from symbolrec._types import BBox, Component
-from symbolrec.classify import JUNK, best_reading, junk_probability
+from symbolrec.classify import ROOT, best_label, best_reading, junk_probability
 from symbolrec.segment import ink_box, merge
 
 MIN_WIDTH = 0.6     # narrower components (in reference heights) are never cut (valid_2013: 0.5-0.6; 0.9 missed `us`)
@@ -42,7 +42,6 @@ SHORT_PIECE = (0.5, 1.5)   # that symbol this high (reference heights: a \sum's 
 EDGE = 0.1                 # the bar this close to the component's edge (reference heights, and a symbol's side);
 FACING = 0.5               # a symbol this close on the bar's other side (train_2014: at 1.0 a 2 over a subscript lost its base);
 UNSURE_WHOLE = 0.9         # and the whole read less surely than this, or as what is left without the bar (a 1's foot, not a 2's base)
-ROOT = r"\sqrt"
 ROOT_TOP = 0.25            # a root's bar: the columns whose ink starts in this top share of its height,
 THICK = 1.5                # followed down this many times the pen's median thickness there;
 HELD = 0.4                 # a piece under it this high (reference heights) comes off
@@ -404,7 +403,7 @@ def _edge_bar_off(component: Component, p: np.ndarray, others: list[BBox], class
     readings = classifier.classify(list(pieces), reference)
     if best_reading(readings, classifier.labels).min() < MIN_PART or not (
             best_reading(p, classifier.labels) < UNSURE_WHOLE
-            or len(pieces) == 2 and _label(readings[1], classifier) == _label(p, classifier)):
+            or len(pieces) == 2 and best_label(readings[1], classifier.labels) == best_label(p, classifier.labels)):
         return None
     return [triple for piece, q in zip(pieces, readings) for triple in _best(piece, q, classifier, reference, DEPTH - 1)]
 
@@ -431,8 +430,8 @@ def root_bar_pieces(component: Component, reference: float) -> tuple[Component, 
     pieces = _taken_off(component, band, reference)
     if pieces is None:
         return None
-    bar_end = component.bbox.x + np.flatnonzero(high)[-1]
-    start = component.bbox.x + np.flatnonzero(high)[0]
+    columns = component.bbox.x + np.flatnonzero(high)
+    start, bar_end = columns[0], columns[-1]
     lowest = component.bbox.y2 - EDGE * reference   # the root's vertex is its lowest ink
     held = [p for p in pieces[1:] if p.bbox.h >= HELD * reference and p.bbox.x > start
             and p.bbox.x2 < bar_end - EDGE * reference and p.bbox.y2 < lowest]
@@ -445,22 +444,16 @@ def _root_off(component: Component, p: np.ndarray, classifier, reference: float)
     """A component read as a root parted by :func:`root_bar_pieces`, as :func:`_best` gives the
     pieces, when the root still reads as one and each other piece at least ``SURE_PIECE``; None
     otherwise. A root reads surely with or without what touches it, so no cut reads ``GAIN`` times better."""
-    if ROOT not in classifier.labels or _label(p, classifier) != ROOT:
+    if ROOT not in classifier.labels or best_label(p, classifier.labels) != ROOT:
         return None
     pieces = root_bar_pieces(component, reference)
     if pieces is None:
         return None
     readings = classifier.classify(list(pieces), reference)
-    if _label(readings[0], classifier) != ROOT or best_reading(readings[1:], classifier.labels).min() < SURE_PIECE:
+    if best_label(readings[0], classifier.labels) != ROOT or best_reading(readings[1:], classifier.labels).min() < SURE_PIECE:
         return None
     return [(pieces[0], readings[0], float(best_reading(readings[0], classifier.labels)))] + [
         triple for piece, q in zip(pieces[1:], readings[1:]) for triple in _best(piece, q, classifier, reference, DEPTH - 1)]
-
-
-def _label(probabilities: np.ndarray, classifier) -> str:
-    """The likeliest real symbol (junk left out) of ``probabilities``."""
-    order = np.argsort(-probabilities)
-    return next(classifier.labels[k] for k in order if classifier.labels[k] != JUNK)
 
 
 def split(components: list[Component], probabilities: np.ndarray, classifier,
