@@ -258,7 +258,7 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
         built = np.array([g in pairs and _composed(merged[n], [classifier.labels[int(np.argmax(probabilities[i]))] for i in g],
                                                    boxes[n]) for n, g in enumerate(groups)])
         # a 1 and its foot, not a 1 over a fraction bar
-        footless = np.array([merged[n] in FOOTED and not (g in pairs and _foot(*boxes[n], components, reference))
+        footless = np.array([merged[n] in FOOTED and not (g in pairs and len(g) == 2 and _foot(*boxes[n], components, reference))
                              for n, g in enumerate(groups)])
         gain = np.where((best >= sure) & ((best > apart) | (best >= CERTAIN) | built) & ~footless,
                         np.maximum(best - apart, 0), -1.0)
