@@ -30,11 +30,12 @@ BRACKET_SURE = 0.9          # ... this surely (S(A) is no \sin; the l of log may
 DOT = 0.35                  # largest size of a dot, in reference heights
 ROOT_GAP = 0.3              # a root's bar starts this close to its tick's top end, in reference heights
 DOT_ROOM = 0.8              # how far above a word's top its letters' dots reach, in reference heights
-FOOTED = frozenset({"1"})   # symbols drawn with a foot (:func:`_foot`): a bar whose middle lies
+FOOTED = frozenset({"1"})   # symbols drawn with a foot (:func:`foot`): a bar whose middle lies
 FOOT = 0.75                 # this far down the symbol at least; a symbol under the bar (overlapping
 OVERLAP = 0.25              # this share of the narrower's width) and this close to it (reference heights),
 FACING = 0.5                # or overlapping it by no more than
-EDGE = 0.1                  # this, makes it a fraction's bar (train_2014: \frac{1}{3} read as a 1 with a foot)
+EDGE = 0.1                  # this, makes it a fraction's bar (train_2014: \frac{1}{3} read as a 1 with a foot); a bar, of
+FLAT = 2                    # this width to height at least, is no such symbol
 COMPOSED = {"=": {"-"}, r"\pm": {"+", "-"}, r"\geq": {r"\gt", "-"}, r"\leq": {r"\lt", "-"},
             r"\rightarrow": {"-", r"\gt"}, r"\div": {"-", "."}, "1": {"1", "-"}}   # symbols drawn with others (a 1 and its foot), and those others
 STACKED = frozenset({"=", r"\pm", r"\geq", r"\leq"})   # ... stacked, their parts of like width:
@@ -166,16 +167,17 @@ def _between(a: BBox, b: BBox, components: list[Component]) -> bool:
                and c.bbox.x2 > max(top.x, bottom.x) for c in components)
 
 
-def _foot(a: BBox, b: BBox, components: list[Component], reference: float) -> bool:
+def foot(a: BBox, b: BBox, components: list[Component], reference: float) -> bool:
     """Whether the flatter of ``a`` and ``b`` can be the other's foot: a bar at its bottom, under
-    it, with nothing close under the bar (``\\frac{1}{3}``'s bar between the 1 and the 3 is no foot)."""
+    it, with no symbol close under the bar (``\\frac{1}{3}``'s bar between the 1 and the 3 is no
+    foot); a bar there is no symbol (the footed 1 of ``\\frac{1}{2}`` sits on the fraction's bar)."""
     bar, stem = (a, b) if a.w * b.h > b.w * a.h else (b, a)
     if bar.cy < stem.y + FOOT * stem.h or min(bar.x2, stem.x2) <= max(bar.x, stem.x):
         return False
     for c in components:
         box = c.bbox
         overlap = min(box.x2, bar.x2) - max(box.x, bar.x)
-        if box != a and box != b and overlap >= OVERLAP * min(box.w, bar.w):
+        if box != a and box != b and overlap >= OVERLAP * min(box.w, bar.w) and box.w < FLAT * box.h:
             if -EDGE * reference <= box.y - bar.y2 <= FACING * reference:
                 return False
     return True
@@ -213,7 +215,7 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
         merge to be made; it must also beat the product of the parts' own best probabilities,
         unless it reads at least :data:`CERTAIN` (a tall ``=`` whose bars each read as a sure ``-``)
         or is a symbol drawn with the ones its parts read as (:data:`COMPOSED`: ``\\geq`` of a sure
-        ``>`` over a sure ``-``). A merge read as a ``1`` is made only of a 1 and its foot (:func:`_foot`).
+        ``>`` over a sure ``-``). A merge read as a ``1`` is made only of a 1 and its foot (:func:`foot`).
 
     Returns
     -------
@@ -258,7 +260,7 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
         built = np.array([g in pairs and _composed(merged[n], [classifier.labels[int(np.argmax(probabilities[i]))] for i in g],
                                                    boxes[n]) for n, g in enumerate(groups)])
         # a 1 and its foot, not a 1 over a fraction bar
-        footless = np.array([merged[n] in FOOTED and not (g in pairs and len(g) == 2 and _foot(*boxes[n], components, reference))
+        footless = np.array([merged[n] in FOOTED and not (g in pairs and len(g) == 2 and foot(*boxes[n], components, reference))
                              for n, g in enumerate(groups)])
         gain = np.where((best >= sure) & ((best > apart) | (best >= CERTAIN) | built) & ~footless,
                         np.maximum(best - apart, 0), -1.0)

@@ -6,7 +6,7 @@ marks pieces that are no symbol; a component is cut, up to twice, where that rea
 with a long bar, and junk that no cut parts well or only weakly, are also parted between the
 strokes of their skeleton where they meet. A short fraction bar run into the one symbol over or
 under it comes off where that symbol still reads as itself, and what touches a root's bar from
-under it where the root still reads as one."""
+under it where the root still reads as one. A 1 is never parted from its foot."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import numpy as np
 
 from symbolrec._types import BBox, Component
 from symbolrec.classify import ROOT, best_label, best_reading, junk_probability
+from symbolrec.group import FOOTED, foot
 from symbolrec.segment import ink_box, merge
 
 MIN_WIDTH = 0.6     # narrower components (in reference heights) are never cut (valid_2013: 0.5-0.6; 0.9 missed `us`)
@@ -456,6 +457,14 @@ def _root_off(component: Component, p: np.ndarray, classifier, reference: float)
         triple for piece, q in zip(pieces[1:], readings[1:]) for triple in _best(piece, q, classifier, reference, DEPTH - 1)]
 
 
+def _footed(pieces, components: list[Component], classifier, reference: float) -> bool:
+    """Whether ``pieces`` are a ``1`` and its foot (:func:`symbolrec.group.foot`), which no cut parts."""
+    if len(pieces) != 2:
+        return False
+    labels = sorted(best_label(q, classifier.labels) for _, q, _ in pieces)
+    return labels[0] == "-" and labels[1] in FOOTED and foot(pieces[0][0].bbox, pieces[1][0].bbox, components, reference)
+
+
 def split(components: list[Component], probabilities: np.ndarray, classifier,
           reference: float) -> tuple[list[Component], np.ndarray]:
     """Cut wide components where their pieces read as clear symbols, far better than the whole,
@@ -479,8 +488,11 @@ def split(components: list[Component], probabilities: np.ndarray, classifier,
     out = []
     for k, (component, p) in enumerate(zip(components, probabilities)):
         others = [c.bbox for j, c in enumerate(components) if j != k]
-        out.extend(_edge_bar_off(component, p, others, classifier, reference)
-                   or _root_off(component, p, classifier, reference)
-                   or _best(component, p, classifier, reference, DEPTH))
+        pieces = (_edge_bar_off(component, p, others, classifier, reference)
+                  or _root_off(component, p, classifier, reference)
+                  or _best(component, p, classifier, reference, DEPTH))
+        if _footed(pieces, components, classifier, reference):
+            pieces = [(component, p, float(best_reading(p, classifier.labels)))]
+        out.extend(pieces)
     out.sort(key=lambda item: (item[0].bbox.x, item[0].bbox.y))
     return [c for c, _, _ in out], np.array([p for _, p, _ in out]).reshape(len(out), -1)

@@ -298,3 +298,10 @@ def test_a_root_bar_drawn_apart_from_its_tick_may_join_it_however_long():
     root = blobs((34, 10, 40, 10), (30, 22, 4, 220), (50, 40, 20, 20))   # a tick, a long bar from its top, contents
     assert (0, 1) in candidates(root, 30)                                 # 7 reference heights wide: no other symbol is
     assert (0, 1) not in candidates(blobs((34, 10, 40, 10), (30, 60, 4, 180)), 30)   # a bar starting far from the tick
+
+
+def test_a_one_takes_its_foot_over_a_fraction_bar():
+    reader = FootReader()
+    over_bar = blobs((20, 40, 30, 14), (53, 34, 4, 26), (60, 10, 4, 120))   # the 1 of \frac{1}{…}, footed
+    grouped, probabilities = group(over_bar, reader.classify(over_bar, 30), reader, 30)
+    assert len(grouped) == 2 and sorted(reader.labels[int(p.argmax())] for p in probabilities) == ["-", "1"]

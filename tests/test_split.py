@@ -400,3 +400,22 @@ def test_a_root_parts_from_what_touches_its_bar_only_if_that_reads_surely():
         reader = RootReader(two)
         parts, _ = split([root], reader.classify([root], 40), reader, 40)
         assert len(parts) == expected
+
+
+def test_a_one_keeps_the_foot_it_is_drawn_with_unless_a_denominator_lies_under_it():
+    class FootReader:   # a stem: a sure 1; a bar: a sure -; anything else (the 1 with its foot): junk
+        labels = ("1", "-", "junk")
+
+        def classify(self, components, reference):
+            return np.array([[0.98, 0.01, 0.01] if c.bbox.w <= 8 else [0.01, 0.98, 0.01] if c.bbox.h <= 8
+                             else [0.01, 0.01, 0.98] for c in components])
+
+    ink = np.zeros((100, 80), bool)
+    ink[10:50, 40:45] = True           # the stem ...
+    ink[50:55, 26:60] = True           # ... drawn on into its foot
+    reader = FootReader()
+    parts = segment(ink)
+    assert len(split(parts, reader.classify(parts, 30), reader, 30)[0]) == 1
+    ink[62:88, 30:48] = True           # a denominator under the bar: a 1 run into \frac{1}{…}'s bar
+    parts = segment(ink)
+    assert len(split(parts, reader.classify(parts, 30), reader, 30)[0]) == 3
