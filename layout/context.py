@@ -29,6 +29,7 @@ import numpy as np
 
 from layout._tree import Node, Relation, Tree
 from layout.forest import Forest
+from layout.rules import BRACKET_LABELS
 from symbolrec import Symbol, features
 from symbolrec.group import WORDS as FUNCTION_NAMES
 
@@ -405,16 +406,27 @@ def pair_bars(tree: Tree, symbols: list[Symbol], prior: ContextPrior, *, weight:
 
 
 def balance_brackets(symbols: list[Symbol], *, least: float = COMMA_MIN) -> list[Symbol]:
-    """Read as commas the closing brackets that no opening one matches (``E_{1})\\ldots``).
+    """Read as commas the closing brackets that no opening one matches (``E_{1})\\ldots``), and
+    close the opening ones left open (``(n-11^{2}`` is ``(n-1)^{2}``).
 
     When an expression holds more ``)`` than ``(``, as many of its ``)`` as there are too many, those
     the classifier finds likeliest to be ``,`` (at least ``least``), become ``,``: a comma written
-    large and curved reads as ``)``, and a bracket left open is rarer than a misread comma.
+    large and curved reads as ``)``, and a bracket left open is rarer than a misread comma. When it
+    holds more ``(``, as many symbols right of the first ``(`` (no brackets themselves), those likeliest
+    to be ``)`` (at least ``least``), become ``)``: a ``)`` written straight reads as ``1``.
     """
     symbols = list(symbols)
     labels = [s.label for s in symbols]
     surplus = labels.count(CLOSE) - labels.count(OPEN)
-    if surplus <= 0:
+    if surplus < 0:
+        first = min(s.bbox.x for s in symbols if s.label == OPEN)
+        close = {i: dict(s.alternatives).get(CLOSE, 0.0) for i, s in enumerate(symbols)
+                 if s.bbox.x > first and s.label not in BRACKET_LABELS}
+        for i in sorted(close, key=lambda i: -close[i])[:-surplus]:
+            if close[i] >= least:
+                symbols[i] = _relabelled(symbols[i], CLOSE, close[i])
+        return symbols
+    if surplus == 0:
         return symbols
     comma = {i: dict(s.alternatives).get(COMMA, 0.0) for i, s in enumerate(symbols) if s.label == CLOSE}
     for i in sorted(comma, key=lambda i: (-comma[i], symbols[i].bbox.h))[:surplus]:

@@ -116,6 +116,14 @@ def test_closing_brackets_no_opening_one_matches_are_read_as_commas():
     assert [x.label for x in balance_brackets([lone[0], s(")", 40, 90, 12, 60)])] == ["E", ")"]
 
 
+def test_a_bracket_left_open_is_closed_by_the_likeliest_closing_bracket_after_it():
+    # (9 1 with the 1 likelier a ')' than the 9: (9)
+    symbols = [s("1", 0, 90, 8, 60, ("1", 0.9), (")", 0.1)), s("(", 20, 90, 12, 60), s("9", 40, 100, 25, 40),
+               s("1", 70, 90, 10, 60, ("1", 0.6), (")", 0.4))]
+    assert [x.label for x in balance_brackets(symbols)] == ["1", "(", "9", ")"]
+    assert [x.label for x in balance_brackets(symbols[:3])] == ["1", "(", "9"]    # none could be one: left open
+
+
 def test_paired_brackets_of_two_kinds_take_one_kind():
     # c(L+(a-b)]: the spare '(' pairs with the spare ']' and becomes '['
     symbols = [s("c", 0, 100, 25, 30), s("(", 30, 80, 12, 60, ("(", 0.8), ("[", 0.15)), s("L", 50, 90, 25, 40),
