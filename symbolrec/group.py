@@ -32,10 +32,10 @@ ROOT_GAP = 0.3              # a root's bar starts this close to its tick's top e
 DOT_ROOM = 0.8              # how far above a word's top its letters' dots reach, in reference heights
 FOOTED = frozenset({"1"})   # symbols drawn with a foot (:func:`foot`): a bar whose middle lies
 FOOT = 0.75                 # this far down the symbol at least; a symbol under the bar (overlapping
-OVERLAP = 0.25              # this share of the narrower's width) and this close to it (reference heights),
-FACING = 0.5                # or overlapping it by no more than
-EDGE = 0.1                  # this, makes it a fraction's bar (train_2014: \frac{1}{3} read as a 1 with a foot); a bar, of
-FLAT = 2                    # this width to height at least, is no such symbol
+OVERLAP = 0.25              # this share of the narrower's width), starting under the symbol's bottom and at
+FACING = 0.5                # most this far under the bar's (reference heights), makes it a fraction's bar
+LONE_FOOT = 1.0             # a foot drawn apart, which the classifier reads poorly with its 1, has no symbol this close under it
+FLAT = 2                    # (train_2014: \frac{1}{3} read as a 1 with a foot); a bar, of this width to height at least, is no such symbol
 COMPOSED = {"=": {"-"}, r"\pm": {"+", "-"}, r"\geq": {r"\gt", "-"}, r"\leq": {r"\lt", "-"},
             r"\rightarrow": {"-", r"\gt"}, r"\div": {"-", "."}, "1": {"1", "-"}}   # symbols drawn with others (a 1 and its foot), and those others
 STACKED = frozenset({"=", r"\pm", r"\geq", r"\leq"})   # ... stacked, their parts of like width:
@@ -167,10 +167,12 @@ def _between(a: BBox, b: BBox, components: list[Component]) -> bool:
                and c.bbox.x2 > max(top.x, bottom.x) for c in components)
 
 
-def foot(a: BBox, b: BBox, components: list[Component], reference: float) -> bool:
+def foot(a: BBox, b: BBox, components: list[Component], reference: float, facing: float = FACING) -> bool:
     """Whether the flatter of ``a`` and ``b`` can be the other's foot: a bar at its bottom, under
     it, with no symbol close under the bar (``\\frac{1}{3}``'s bar between the 1 and the 3 is no
-    foot); a bar there is no symbol (the footed 1 of ``\\frac{1}{2}`` sits on the fraction's bar)."""
+    foot), counting one that starts higher than the bar's bottom, where the bar slants, but under
+    the 1; a bar there is no symbol (the footed 1 of ``\\frac{1}{2}`` sits on the fraction's bar).
+    ``facing``: how close under the bar a symbol makes it a fraction's (reference heights)."""
     bar, stem = (a, b) if a.w * b.h > b.w * a.h else (b, a)
     if bar.cy < stem.y + FOOT * stem.h or min(bar.x2, stem.x2) <= max(bar.x, stem.x):
         return False
@@ -178,7 +180,7 @@ def foot(a: BBox, b: BBox, components: list[Component], reference: float) -> boo
         box = c.bbox
         overlap = min(box.x2, bar.x2) - max(box.x, bar.x)
         if box != a and box != b and overlap >= OVERLAP * min(box.w, bar.w) and box.w < FLAT * box.h:
-            if -EDGE * reference <= box.y - bar.y2 <= FACING * reference:
+            if stem.y2 <= box.y and box.y - bar.y2 <= facing * reference:
                 return False
     return True
 
@@ -242,8 +244,14 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
             scores = classifier.classify([m for _, m in new], reference)
             read.update((key, (m, p)) for (key, m), p in zip(new, scores))
         scores = np.stack([read[key][1] for key in keys])
-        merged = [classifier.labels[int(np.argmax(s))] for s in scores]   # what each merge reads as
         boxes = [[components[i].bbox for i in g] for g in groups]
+        # a 1 and its foot drawn apart read as the 1 does (the classifier seldom saw the two apart)
+        labels = [[classifier.labels[int(np.argmax(probabilities[i]))] for i in g] for g in groups]
+        for n, g in enumerate(groups):
+            stems = [i for i, label in zip(g, labels[n]) if label in FOOTED]
+            if g in pairs and len(g) == 2 and len(stems) == 1 and "-" in labels[n] and foot(*boxes[n], components, reference, LONE_FOOT):
+                scores[n] = probabilities[stems[0]]
+        merged = [classifier.labels[int(np.argmax(s))] for s in scores]   # what each merge reads as
         # a pair may make a multi-part symbol, a run a word: each read surely enough, and better
         # than its parts read apart (their joint probability) or near certainly
         near_certain = np.where(seldom, scores, 0).max(axis=1)
@@ -257,8 +265,7 @@ def group(components: list[Component], probabilities: np.ndarray, classifier: Cl
         sure = np.where(as_word > as_part, word_threshold, threshold)
         apart = np.array([np.prod(best_reading(probabilities[list(g)], classifier.labels)) for g in groups])
         # a symbol drawn with others (= of two -) is built though its parts read as surely apart
-        built = np.array([g in pairs and _composed(merged[n], [classifier.labels[int(np.argmax(probabilities[i]))] for i in g],
-                                                   boxes[n]) for n, g in enumerate(groups)])
+        built = np.array([g in pairs and _composed(merged[n], labels[n], boxes[n]) for n, g in enumerate(groups)])
         # a 1 and its foot, not a 1 over a fraction bar
         footless = np.array([merged[n] in FOOTED and not (g in pairs and len(g) == 2 and foot(*boxes[n], components, reference))
                              for n, g in enumerate(groups)])

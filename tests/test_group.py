@@ -305,3 +305,21 @@ def test_a_one_takes_its_foot_over_a_fraction_bar():
     over_bar = blobs((20, 40, 30, 14), (53, 34, 4, 26), (60, 10, 4, 120))   # the 1 of \frac{1}{…}, footed
     grouped, probabilities = group(over_bar, reader.classify(over_bar, 30), reader, 30)
     assert len(grouped) == 2 and sorted(reader.labels[int(p.argmax())] for p in probabilities) == ["-", "1"]
+
+
+def test_a_one_and_its_foot_drawn_apart_merge_though_the_classifier_reads_them_together_as_junk():
+    class JunkFootReader(FootReader):
+        labels = ("1", "-", "x", "junk")
+
+        def classify(self, components, reference):
+            return np.array([[0.05, 0.0, 0.05, 0.9] if len(segment(c.mask)) == 2 else [*p, 0.0]
+                             for c, p in zip(components, super().classify(components, reference))])
+
+    reader = JunkFootReader()
+    footed = blobs((20, 40, 30, 14), (53, 34, 4, 26))     # a 1, and a bar just under its bottom
+    grouped, probabilities = group(footed, reader.classify(footed, 30), reader, 30)
+    assert len(grouped) == 1 and reader.labels[int(probabilities[0].argmax())] == "1"
+    fraction = blobs((20, 40, 30, 14), (53, 34, 4, 26), (62, 38, 26, 18))      # a denominator under the bar
+    assert len(group(fraction, reader.classify(fraction, 30), reader, 30)[0]) == 3
+    slanted = blobs((20, 40, 30, 14), (53, 34, 3, 10), (56, 44, 3, 8), (59, 52, 3, 8), (58, 28, 20, 12))
+    assert len(group(slanted, reader.classify(slanted, 30), reader, 30)[0]) == 3   # one whose top is above the bar's bottom
