@@ -6,7 +6,8 @@ marks pieces that are no symbol; a component is cut, up to twice, where that rea
 with a long bar, and junk that no cut parts well or only weakly, are also parted between the
 strokes of their skeleton where they meet. A short fraction bar run into the one symbol over or
 under it comes off where that symbol still reads as itself, and what touches a root's bar from
-under it where the root still reads as one. A 1 is never parted from its foot."""
+under it where the root still reads as one. A 1 is never parted from its foot, nor a bar from
+its other end."""
 
 from __future__ import annotations
 
@@ -465,6 +466,29 @@ def _footed(pieces, components: list[Component], classifier, reference: float) -
     return labels[0] == "-" and labels[1] in FOOTED and foot(pieces[0][0].bbox, pieces[1][0].bbox, components, reference)
 
 
+def rejoin_bars(pieces: list[Component], readings: np.ndarray, classifier,
+                reference: float) -> tuple[list[Component], np.ndarray]:
+    """The pieces of one component, and their readings, with any two read as ``-`` that meet end to
+    end joined again into one bar (a slanting fraction bar crossed by a letter has its two ends
+    parted off as minus signs) and read again."""
+    pieces, readings = list(pieces), np.asarray(readings)
+    while True:
+        bars = [k for k, q in enumerate(readings) if best_label(q, classifier.labels) == "-"]
+        pair = next(((i, j) for i in bars for j in bars if i < j and _end_to_end(pieces[i].bbox, pieces[j].bbox, reference)), None)
+        if pair is None:
+            return pieces, readings
+        keep = [k for k in range(len(pieces)) if k not in pair]
+        bar = merge([pieces[k] for k in pair])
+        pieces = [pieces[k] for k in keep] + [bar]
+        readings = np.concatenate([readings[keep], classifier.classify([bar], reference)])
+
+
+def _end_to_end(a: BBox, b: BBox, reference: float) -> bool:
+    """Whether two bars meet end to end: side by side, at most ``EDGE`` reference heights apart, their rows overlapping."""
+    left, right = (a, b) if a.x <= b.x else (b, a)
+    return right.x - left.x2 <= EDGE * reference and min(a.y2, b.y2) > max(a.y, b.y)
+
+
 def split(components: list[Component], probabilities: np.ndarray, classifier,
           reference: float) -> tuple[list[Component], np.ndarray]:
     """Cut wide components where their pieces read as clear symbols, far better than the whole,
@@ -493,6 +517,7 @@ def split(components: list[Component], probabilities: np.ndarray, classifier,
                   or _best(component, p, classifier, reference, DEPTH))
         if _footed(pieces, components, classifier, reference):
             pieces = [(component, p, float(best_reading(p, classifier.labels)))]
-        out.extend(pieces)
+        parts, readings = rejoin_bars([c for c, _, _ in pieces], np.array([q for _, q, _ in pieces]), classifier, reference)
+        out.extend((c, q, float(best_reading(q, classifier.labels))) for c, q in zip(parts, readings))
     out.sort(key=lambda item: (item[0].bbox.x, item[0].bbox.y))
     return [c for c, _, _ in out], np.array([p for _, p, _ in out]).reshape(len(out), -1)

@@ -5,7 +5,7 @@ import numpy as np
 from symbolrec._types import BBox
 from symbolrec.classify import best_reading, junk_probability
 from symbolrec.segment import segment
-from symbolrec.split import bar_pieces, columns, cut, edge_bar_pieces, root_bar_pieces, split
+from symbolrec.split import bar_pieces, columns, cut, edge_bar_pieces, rejoin_bars, root_bar_pieces, split
 
 
 class WidthReader:
@@ -419,3 +419,25 @@ def test_a_one_keeps_the_foot_it_is_drawn_with_unless_a_denominator_lies_under_i
     ink[62:88, 30:48] = True           # a denominator under the bar: a 1 run into \frac{1}{…}'s bar
     parts = segment(ink)
     assert len(split(parts, reader.classify(parts, 30), reader, 30)[0]) == 3
+
+
+def test_two_minus_signs_that_meet_end_to_end_are_one_bar_again():
+    class BarReader:   # flat pieces: a sure -; anything else: a sure 1
+        labels = ("1", "-")
+
+        def classify(self, components, reference):
+            return np.array([[0.01, 0.99] if c.bbox.w > 3 * c.bbox.h else [0.99, 0.01] for c in components])
+
+    def piece(rows, cols):
+        ink = np.zeros((60, 120), bool)
+        ink[rows, cols] = True
+        return segment(ink)[0]
+
+    left, right = piece(slice(28, 32), slice(10, 52)), piece(slice(30, 34), slice(50, 100))   # a slanting bar's two ends
+    stroke = piece(slice(5, 55), slice(60, 64))                                                # and what crossed it
+    reader = BarReader()
+    pieces, readings = rejoin_bars([left, stroke, right], reader.classify([left, stroke, right], 40), reader, 40)
+    assert sorted((c.bbox.x, c.bbox.w, reader.labels[int(q.argmax())]) for c, q in zip(pieces, readings)) == [
+        (10, 90, "-"), (60, 4, "1")]
+    apart = [left, stroke, piece(slice(30, 34), slice(70, 100))]          # a gap between them: two bars
+    assert len(rejoin_bars(apart, reader.classify(apart, 40), reader, 40)[0]) == 3
