@@ -6,8 +6,8 @@ marks pieces that are no symbol; a component is cut, up to twice, where that rea
 with a long bar, and junk that no cut parts well or only weakly, are also parted between the
 strokes of their skeleton where they meet. A short fraction bar run into the one symbol over or
 under it comes off where that symbol still reads as itself, and what touches a root's bar from
-under it where the root still reads as one. A 1 is never parted from its foot, nor a bar from
-its other end."""
+under it where the root still reads as one; an infinity right after a digit is two touching
+zeros. A 1 is never parted from its foot, nor a bar from its other end."""
 
 from __future__ import annotations
 
@@ -48,6 +48,8 @@ ROOT_TOP = 0.25            # a root's bar: the columns whose ink starts in this 
 THICK = 1.5                # followed down this many times the pen's median thickness there;
 HELD = 0.4                 # a piece under it this high (reference heights) comes off
 SURE_PIECE = 0.5           # when it reads this surely (train_2014 halves: 6 mended, none lost)
+DIGITS = frozenset("0123456789")
+INFINITY = r"\infty"        # never written right after a digit (train_2014: 0 times; 00 after one, 32): two touching 0s
 WHOLE_BAR = (2.0, 0.9)   # a bar this long (reference heights) keeps this share of its columns in one piece of a stroke parting or seam (valid_2013: 313-314 from 1.5 to 2.5)
 
 
@@ -466,6 +468,37 @@ def _footed(pieces, components: list[Component], classifier, reference: float) -
     return labels[0] == "-" and labels[1] in FOOTED and foot(pieces[0][0].bbox, pieces[1][0].bbox, components, reference)
 
 
+def _after_digit(k: int, components: list[Component], probabilities: np.ndarray, classifier, reference: float) -> bool:
+    """Whether component ``k`` follows one read as a digit on its line: the nearest on its left, within
+    ``FACING`` reference heights, their rows overlapping by half the shorter one's height."""
+    box = components[k].bbox
+    beside = [j for j, c in enumerate(components) if j != k and c.bbox.x < box.x and box.x - c.bbox.x2 <= FACING * reference
+              and min(c.bbox.y2, box.y2) - max(c.bbox.y, box.y) >= 0.5 * min(c.bbox.h, box.h)]
+    if not beside:
+        return False
+    j = max(beside, key=lambda j: components[j].bbox.x2)
+    return best_label(probabilities[j], classifier.labels) in DIGITS
+
+
+def _zeros_off(component: Component, p: np.ndarray, k: int, components: list[Component], probabilities: np.ndarray,
+               classifier, reference: float):
+    """A component read as ``\\infty`` right after a digit, cut at the column where its two pieces
+    read best as digits (``100``'s touching zeros), as (component, probabilities, best reading)
+    triples; None otherwise."""
+    if best_label(p, classifier.labels) != INFINITY or not _after_digit(k, components, probabilities, classifier, reference):
+        return None
+    ways = [way for way in (cut(component, x) for x in columns(component, reference)) if way is not None]
+    if not ways:
+        return None
+    readings = classifier.classify([piece for way in ways for piece in way], reference).reshape(len(ways), 2, -1)
+    scored = [(float(best_reading(r, classifier.labels).prod()), n) for n, r in enumerate(readings)
+              if all(best_label(q, classifier.labels) in DIGITS for q in r)]
+    if not scored:
+        return None
+    n = max(scored)[1]
+    return [(piece, q, float(best_reading(q, classifier.labels))) for piece, q in zip(ways[n], readings[n])]
+
+
 def rejoin_bars(pieces: list[Component], readings: np.ndarray, classifier,
                 reference: float) -> tuple[list[Component], np.ndarray]:
     """The pieces of one component, and their readings, with any two read as ``-`` that meet end to
@@ -514,6 +547,7 @@ def split(components: list[Component], probabilities: np.ndarray, classifier,
         others = [c.bbox for j, c in enumerate(components) if j != k]
         pieces = (_edge_bar_off(component, p, others, classifier, reference)
                   or _root_off(component, p, classifier, reference)
+                  or _zeros_off(component, p, k, components, probabilities, classifier, reference)
                   or _best(component, p, classifier, reference, DEPTH))
         if _footed(pieces, components, classifier, reference):
             pieces = [(component, p, float(best_reading(p, classifier.labels)))]

@@ -441,3 +441,25 @@ def test_two_minus_signs_that_meet_end_to_end_are_one_bar_again():
         (10, 90, "-"), (60, 4, "1")]
     apart = [left, stroke, piece(slice(30, 34), slice(70, 100))]          # a gap between them: two bars
     assert len(rejoin_bars(apart, reader.classify(apart, 40), reader, 40)[0]) == 3
+
+
+def test_an_infinity_right_after_a_digit_is_two_touching_zeros():
+    class ZeroReader:   # a narrow stroke: a sure 1; a wide piece: a sure infinity; anything else: a sure 0
+        labels = ("1", r"\infty", "0", "+")
+
+        def classify(self, components, reference):
+            return np.array([[0.98, 0.0, 0.01, 0.01] if c.bbox.w <= 8 else [0.01, 0.98, 0.01, 0.0] if c.bbox.w > 1.5 * c.bbox.h
+                             else [0.01, 0.01, 0.98, 0.0] for c in components])
+
+    ink = np.zeros((60, 140), bool)
+    ink[10:50, 10:16] = True            # a 1
+    for left in (30, 66):               # and two rings, touching: 00 read as an infinity
+        ink[15:50, left:left + 36] = True
+        ink[21:44, left + 6:left + 30] = False
+    reader = ZeroReader()
+    parts = segment(ink)
+    found, readings = split(parts, reader.classify(parts, 40), reader, 40)
+    assert [reader.labels[int(q.argmax())] for q in readings] == ["1", "0", "0"]
+    alone = segment(ink[:, 20:])        # no digit before it: an infinity
+    found, readings = split(alone, reader.classify(alone, 40), reader, 40)
+    assert [reader.labels[int(q.argmax())] for q in readings] == [r"\infty"]
