@@ -139,6 +139,13 @@ def test_an_operator_past_a_root_s_end_is_outside_it():
     symbols = [s(r"\sqrt", 0, 80, 80, 60), s("x", 35, 100, 30, 28), s("+", 74, 100, 20, 28), s("1", 104, 96, 8, 36)]
     assert to_latex(parse(symbols, H, EdgeScorer()).tree) == r"\sqrt{x}+1"
 
+
+def test_a_letter_written_past_a_short_root_bar_is_still_under_it_a_letter_beyond_is_not():
+    overhang = [s(r"\sqrt", 0, 80, 80, 60), s("a", 35, 105, 26, 26), s("c", 76, 105, 24, 26)]   # its middle 8 px past the bar
+    assert to_latex(parse(overhang, H, EdgeScorer()).tree) == r"\sqrt{ac}"
+    beyond = [s(r"\sqrt", 0, 80, 80, 60), s("a", 35, 105, 26, 26), s("c", 96, 105, 24, 26)]
+    assert to_latex(parse(beyond, H, EdgeScorer()).tree) == r"\sqrt{a}c"
+
 def test_a_limit_wider_than_its_operator_stays_whole():
     symbols = [s(r"\lim", 20, 20, 70, 50), s("n", 15, 80, 20, 22), s(r"\rightarrow", 40, 84, 30, 14),
                s("+", 75, 80, 22, 22), s(r"\infty", 115, 84, 50, 18),   # reaching under the bracket
