@@ -16,7 +16,7 @@ from latexgen import LINE_BREAK, to_latex, token_for
 from layout import Node, Relation, Tree, parse
 from layout.context import ContextPrior, Relabeller, reread_in_context, resolve_in_context
 from layout.scorer import EdgeScorer
-from layout.words import join_dots, join_function_names
+from layout.words import join_dots, join_function_names, join_i_dots
 from symbolrec import BBox, HandmathError, Symbol, features
 from symbolrec.classify import Classifier, reference_of
 from symbolrec.group import THRESHOLD as GROUP_THRESHOLD, group
@@ -177,7 +177,7 @@ class Recognizer:
                                           threshold=self.group_threshold)
         symbols = [self.classifier.symbol(c, p) for c, p in zip(components, probabilities)]
         clock.lap("classify")
-        return join_dots(join_function_names(symbols, reference), reference)
+        return join_i_dots(join_dots(join_function_names(symbols, reference), reference), reference)
 
     def lay_out(self, symbols: list[Symbol], ink: np.ndarray | None = None, clock: "_Clock | None" = None) -> Recognition:
         """Tree and LaTeX from symbols as they are: how a person's corrected labels are re-read.

@@ -1,5 +1,5 @@
 """Read runs of symbols that CROHME writes as one: letters spelling a function name (``\\sin``,
-``\\lim``) and three dots on a line (``\\ldots``)."""
+``\\lim``), three dots on a line (``\\ldots``), and a dot over the stem of an ``i`` or ``j``."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ MAX_GAP = 0.8            # largest gap between letters, in reference heights
 DOT_LINE = 0.3           # how far the dots of an ellipsis stray from one line, in reference heights
 LOOK_ALIKES = {"c": ("C", "("), "o": ("0", "O"), "s": ("5", "S"), "l": ("1", "|", "I"), "t": ("+",),
                "g": ("9", "q"), "i": ("j",)}   # what a function name's letter is read as when not as itself
+DOTTED = {"1": "i", "|": "i", "l": "i", "i": "i", "j": "j"}   # a dot over these makes them (an i's dot
+DOT_ROOM = 0.8           # the grouping left apart: up to this far over the stem, in reference heights);
+DOT = 0.35               # a dot is at most this large (reference heights), and dots the words holding an i or j
 SMALL = frozenset("acosnm")   # letters of x-height, which sit on one line in a word ...
 ALIGN = (0.3, 1.6)            # ... their bottoms within this (reference heights), their heights within this factor
                               # (valid_2013: 0.3-0.5 / 1.6-2 alike; without it, train_2014's `+a_{n-1}` read as \tan)
@@ -87,6 +90,28 @@ def join_dots(symbols: list[Symbol], reference: float) -> list[Symbol]:
         else:
             out.append(symbol)
     return out
+
+
+def join_i_dots(symbols: list[Symbol], reference: float) -> list[Symbol]:
+    """Join each dot left apart over the stem of an ``i`` or ``j`` to it (a stem read as ``1``
+    becomes ``i``) and over a word holding one (``\\sin``, ``\\lim``): CROHME writes no dot as a
+    superscript. The dot lies over the stem's columns (a word's), its bottom at most ``DOT_ROOM``
+    reference heights above the stem's top."""
+    symbols = list(symbols)
+    dots = [k for k, s in enumerate(symbols) if s.label == "." and max(s.bbox.w, s.bbox.h) <= DOT * reference]
+    taken: set[int] = set()
+    for k in dots:
+        dot = symbols[k].bbox
+        under = [j for j, s in enumerate(symbols) if j not in taken and j not in dots and s.bbox.x <= dot.cx <= s.bbox.x2
+                 and 0 <= s.bbox.y - dot.y2 <= DOT_ROOM * reference
+                 and (s.label in DOTTED or s.label in WORDS and any(c in s.label for c in "ij"))]
+        if not under:
+            continue
+        j = min(under, key=lambda j: symbols[j].bbox.y - dot.y2)
+        stem = symbols[j]
+        symbols[j] = _joined([stem, symbols[k]], DOTTED.get(stem.label, stem.label), stem.confidence)
+        taken.update((j, k))
+    return [s for k, s in enumerate(symbols) if not (k in taken and k in dots)]
 
 
 def _joined(run: list[Symbol], label: str, probability: float) -> Symbol:

@@ -107,6 +107,18 @@ def test_a_numerators_sloping_dots_join_across_a_denominator_under_them():
     assert sorted(j.label for j in join_dots(dots + below, H)) == sorted([r"\ldots", "k", "2"])
 
 
+def test_a_dot_left_over_a_stem_or_a_word_makes_its_i():
+    from layout.words import join_i_dots
+
+    stem = [s("x", 0, 100, 28, 28), s("=", 40, 108, 28, 12), s("1", 80, 96, 8, 32), s(".", 80, 80, 6, 6)]
+    assert [j.label for j in join_i_dots(stem, H)] == ["x", "=", "i"]
+    word = [s(r"\sin", 0, 90, 60, 40), s(".", 30, 70, 6, 6), s("x", 70, 100, 28, 28)]
+    assert [j.label for j in join_i_dots(word, H)] == [r"\sin", "x"]
+    assert join_i_dots(word, H)[0].bbox == BBox(0, 70, 60, 60)
+    apart = [s("x", 0, 100, 28, 28), s(".", 10, 80, 6, 6), s(r"\cos", 40, 90, 60, 40), s(".", 60, 70, 6, 6)]
+    assert [j.label for j in join_i_dots(apart, H)] == ["x", ".", r"\cos", "."]   # no stem, no i under them
+
+
 def test_a_dot_read_as_a_minus_still_joins_an_ellipsis():
     from layout.words import join_dots
 
