@@ -37,7 +37,10 @@ INDEX_DEPTH = 0.5   # its middle at most this share of the root's height below t
 INDEX_REACH = 0.3   # and this far right of its left edge (train_2014: each holds 95 % of the indices, 1 % of the first contents)
 TICK = 0.25  # a root's contents start this share of its height past its left edge (its tick; valid_2013)
 OVERHANG = 0.2   # and end where a symbol's middle lies this share of its height past its bar's end (the last letter
-                 # written beyond a bar too short: train_2014 parser alone 6707 at 0.1, 6712 at 0.2; 0.3 lost \sqrt{-1}	imes on valid_2013)
+                 # written beyond a bar too short: train_2014 parser alone 6707 at 0.1, 6712 at 0.2; 0.3 lost \sqrt{-1}\times on valid_2013)
+SCRIPT_PAST = (0.2, 0.6, 0.05, 0.8)   # the last symbol's superscript past the bar starts within 0.2 of that symbol's height of its end,
+                                      # its middle within 0.6 of the root's height past the bar's end, its top under the bar's top (by
+                                      # 0.05 of the root's height), at most 0.8 as high (train_2014 parser alone 6712 -> 6715)
 CONTAINERS = LIMIT_OPERATORS | {r"\sqrt", "-"}   # what holds rows of its own, never a row crossing a bar
 NEAR = 1.2  # how far (in reference heights) a row may reach from its container or neighbour
 GROW = 1.4  # and grow from its own symbols: 0.6 of it sideways, half of it up or down (train_2014: 1.2 -> 1.4
@@ -271,6 +274,7 @@ class _Parser:
                     return b.x2 + (0 if self.symbols[j].label in JOINERS else OVERHANG * b.h)
                 inside = {j for j in free - index if j != i and _tick_end(b) <= self.box(j).cx <= reach(j)
                           and b.y <= self.box(j).cy <= b.y2 + 0.1 * b.h}
+                inside |= self._scripts_past(b, inside, free - index - {i})
                 inside = self._balanced(inside, free)
                 claimed.append((i, {Relation.INSIDE: inside, Relation.ABOVE: index}))
                 free -= inside | index
@@ -280,6 +284,17 @@ class _Parser:
                     claimed.append((i, {Relation.ABOVE: above, Relation.BELOW: below}))
                     free -= above | below
         return claimed
+
+    def _scripts_past(self, root: BBox, inside: set[int], free: set[int]) -> set[int]:
+        """The superscript of a root's last symbol written past the bar's end (``\\sqrt{…+z^{2}}``):
+        small against that symbol, starting at its end, ending above its middle, under the bar's top."""
+        if not inside:
+            return set()
+        last = self.box(max(inside, key=lambda j: self.box(j).x2))
+        return {j for j in free if self.symbols[j].label not in JOINERS
+                and last.x2 - 2 <= self.box(j).x <= last.x2 + SCRIPT_PAST[0] * last.h
+                and self.box(j).cx <= root.x2 + SCRIPT_PAST[1] * root.h and self.box(j).y >= root.y + SCRIPT_PAST[2] * root.h
+                and self.box(j).h <= SCRIPT_PAST[3] * last.h and self.box(j).y2 <= last.cy}
 
     # -- rows -----------------------------------------------------------------------------------
     def row(self, pool: set[int]) -> tuple[Node, ...]:

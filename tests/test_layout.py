@@ -158,6 +158,14 @@ def test_a_letter_written_past_a_short_root_bar_is_still_under_it_a_letter_beyon
     beyond = [s(r"\sqrt", 0, 80, 80, 60), s("a", 35, 105, 26, 26), s("c", 96, 105, 24, 26)]
     assert to_latex(parse(beyond, H, EdgeScorer()).tree) == r"\sqrt{a}c"
 
+def test_the_last_letter_s_superscript_past_a_root_s_bar_stays_under_it():
+    past = [s(r"\sqrt", 0, 80, 100, 60), s("x", 30, 110, 26, 26), s("+", 58, 110, 20, 26), s("z", 80, 110, 24, 26),
+            s("2", 106, 90, 16, 18)]                       # its middle 14 px past the bar's end, under the bar's top
+    assert to_latex(parse(past, H, EdgeScorer()).tree) == r"\sqrt{x+z^{2}}"
+    squared = past[:-1] + [s("2", 106, 66, 16, 18)]        # over the bar's top: the root's own exponent
+    assert to_latex(parse(squared, H, EdgeScorer()).tree) == r"\sqrt{x+z}^{2}"
+
+
 def test_a_limit_wider_than_its_operator_stays_whole():
     symbols = [s(r"\lim", 20, 20, 70, 50), s("n", 15, 80, 20, 22), s(r"\rightarrow", 40, 84, 30, 14),
                s("+", 75, 80, 22, 22), s(r"\infty", 115, 84, 50, 18),   # reaching under the bracket
