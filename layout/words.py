@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from symbolrec import Component, Symbol
-from symbolrec.group import WORDS
+from symbolrec.group import DOT, DOT_ROOM, WORDS
 from symbolrec.segment import merge
 
 FUNCTION_NAMES = tuple(sorted(WORDS))   # spelt out letter by letter where the grouping missed them
@@ -15,9 +15,8 @@ MAX_GAP = 0.8            # largest gap between letters, in reference heights
 DOT_LINE = 0.3           # how far the dots of an ellipsis stray from one line, in reference heights
 LOOK_ALIKES = {"c": ("C", "("), "o": ("0", "O"), "s": ("5", "S"), "l": ("1", "|", "I"), "t": ("+",),
                "g": ("9", "q"), "i": ("j",)}   # what a function name's letter is read as when not as itself
-DOTTED = {"1": "i", "|": "i", "l": "i", "i": "i", "j": "j"}   # a dot over these makes them (an i's dot
-DOT_ROOM = 0.8           # the grouping left apart: up to this far over the stem, in reference heights);
-DOT = 0.35               # a dot is at most this large (reference heights), and dots the words holding an i or j
+DOTTED = {"1": "i", "|": "i", "l": "i", "i": "i", "j": "j"}   # a dot the grouping left over these makes them (as
+                                                               # it dots the words holding an i or j)
 SMALL = frozenset("acosnm")   # letters of x-height, which sit on one line in a word ...
 ALIGN = (0.3, 1.6)            # ... their bottoms within this (reference heights), their heights within this factor
                               # (valid_2013: 0.3-0.5 / 1.6-2 alike; without it, train_2014's `+a_{n-1}` read as \tan)

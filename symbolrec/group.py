@@ -34,8 +34,8 @@ FOOTED = frozenset({"1"})   # symbols drawn with a foot (:func:`foot`): a bar wh
 FOOT = 0.75                 # this far down the symbol at least; a symbol under the bar (overlapping
 OVERLAP = 0.25              # this share of the narrower's width), starting under the symbol's bottom and at
 FACING = 0.5                # most this far under the bar's (reference heights), makes it a fraction's bar
-LONE_FOOT = 1.0             # a foot drawn apart, which the classifier reads poorly with its 1, has no symbol this close under it
 FLAT = 2                    # (train_2014: \frac{1}{3} read as a 1 with a foot); a bar, of this width to height at least, is no such symbol
+LONE_FOOT = 1.0             # a foot drawn apart, which the classifier reads poorly with its 1, has no symbol this close under it
 COMPOSED = {"=": {"-"}, r"\pm": {"+", "-"}, r"\geq": {r"\gt", "-"}, r"\leq": {r"\lt", "-"},
             r"\rightarrow": {"-", r"\gt"}, r"\div": {"-", "."}, "1": {"1", "-"}}   # symbols drawn with others (a 1 and its foot), and those others
 STACKED = frozenset({"=", r"\pm", r"\geq", r"\leq"})   # ... stacked, their parts of like width:
