@@ -48,7 +48,6 @@ ROOT_TOP = 0.25            # a root's bar: the columns whose ink starts in this 
 THICK = 1.5                # followed down this many times the pen's median thickness there;
 HELD = 0.4                 # a piece under it this high (reference heights) comes off
 SURE_PIECE = 0.5           # when it reads this surely (train_2014 halves: 6 mended, none lost)
-DIGITS = frozenset("0123456789")
 INFINITY = r"\infty"        # never written right after a digit (train_2014: 0 times; 00 after one, 32): two touching 0s
 WHOLE_BAR = (2.0, 0.9)   # a bar this long (reference heights) keeps this share of its columns in one piece of a stroke parting or seam (valid_2013: 313-314 from 1.5 to 2.5)
 
@@ -351,13 +350,18 @@ def _cuts(component: Component, reference: float, seams: bool) -> tuple[list[tup
     return [p for p in pieces + bent if p is not None], found is not None
 
 
+def _read(component: Component, p: np.ndarray, classifier) -> tuple[Component, np.ndarray, float]:
+    """A piece as the splitter carries it: the component, its probabilities, its best reading."""
+    return component, p, float(best_reading(p, classifier.labels))
+
+
 def _best(component: Component, p: np.ndarray, classifier, reference: float, depth: int):
     """The best reading of ``component``: whole, or cut where its pieces (themselves cut again while
     ``depth`` allows) each read at least ``MIN_PART`` and jointly ``GAIN`` times better than the
     whole; parted between its strokes only where no cut does, or where the cut reads under
     ``CLEAR_CUT`` and a parting reads ``SURE_PARTING`` and better. Returns the pieces as (component,
     probabilities, best reading) triples."""
-    whole = [(component, p, float(best_reading(p, classifier.labels)))]
+    whole = [_read(component, p, classifier)]
     if depth == 0 or GAIN * whole[0][2] >= 1:   # no pieces can read GAIN times better than that
         return whole
     junk = junk_probability(p, classifier.labels)
@@ -456,7 +460,7 @@ def _root_off(component: Component, p: np.ndarray, classifier, reference: float)
     readings = classifier.classify(list(pieces), reference)
     if best_label(readings[0], classifier.labels) != ROOT or best_reading(readings[1:], classifier.labels).min() < SURE_PIECE:
         return None
-    return [(pieces[0], readings[0], float(best_reading(readings[0], classifier.labels)))] + [
+    return [_read(pieces[0], readings[0], classifier)] + [
         triple for piece, q in zip(pieces[1:], readings[1:]) for triple in _best(piece, q, classifier, reference, DEPTH - 1)]
 
 
@@ -464,8 +468,9 @@ def _footed(pieces, components: list[Component], classifier, reference: float) -
     """Whether ``pieces`` are a ``1`` and its foot (:func:`symbolrec.group.foot`), which no cut parts."""
     if len(pieces) != 2:
         return False
-    labels = sorted(best_label(q, classifier.labels) for _, q, _ in pieces)
-    return labels[0] == "-" and labels[1] in FOOTED and foot(pieces[0][0].bbox, pieces[1][0].bbox, components, reference)
+    labels = [best_label(q, classifier.labels) for _, q, _ in pieces]
+    return "-" in labels and any(label in FOOTED for label in labels) and foot(
+        pieces[0][0].bbox, pieces[1][0].bbox, components, reference)
 
 
 def _after_digit(k: int, components: list[Component], probabilities: np.ndarray, classifier, reference: float) -> bool:
@@ -477,7 +482,7 @@ def _after_digit(k: int, components: list[Component], probabilities: np.ndarray,
     if not beside:
         return False
     j = max(beside, key=lambda j: components[j].bbox.x2)
-    return best_label(probabilities[j], classifier.labels) in DIGITS
+    return best_label(probabilities[j], classifier.labels).isdigit()
 
 
 def _zeros_off(component: Component, p: np.ndarray, k: int, components: list[Component], probabilities: np.ndarray,
@@ -492,11 +497,11 @@ def _zeros_off(component: Component, p: np.ndarray, k: int, components: list[Com
         return None
     readings = classifier.classify([piece for way in ways for piece in way], reference).reshape(len(ways), 2, -1)
     scored = [(float(best_reading(r, classifier.labels).prod()), n) for n, r in enumerate(readings)
-              if all(best_label(q, classifier.labels) in DIGITS for q in r)]
+              if all(best_label(q, classifier.labels).isdigit() for q in r)]
     if not scored:
         return None
     n = max(scored)[1]
-    return [(piece, q, float(best_reading(q, classifier.labels))) for piece, q in zip(ways[n], readings[n])]
+    return [_read(piece, q, classifier) for piece, q in zip(ways[n], readings[n])]
 
 
 def rejoin_bars(pieces: list[Component], readings: np.ndarray, classifier,
@@ -550,8 +555,8 @@ def split(components: list[Component], probabilities: np.ndarray, classifier,
                   or _zeros_off(component, p, k, components, probabilities, classifier, reference)
                   or _best(component, p, classifier, reference, DEPTH))
         if _footed(pieces, components, classifier, reference):
-            pieces = [(component, p, float(best_reading(p, classifier.labels)))]
+            pieces = [_read(component, p, classifier)]
         parts, readings = rejoin_bars([c for c, _, _ in pieces], np.array([q for _, q, _ in pieces]), classifier, reference)
-        out.extend((c, q, float(best_reading(q, classifier.labels))) for c, q in zip(parts, readings))
+        out.extend(_read(c, q, classifier) for c, q in zip(parts, readings))
     out.sort(key=lambda item: (item[0].bbox.x, item[0].bbox.y))
     return [c for c, _, _ in out], np.array([p for _, p, _ in out]).reshape(len(out), -1)
